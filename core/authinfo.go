@@ -1,0 +1,65 @@
+package mcpauth
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// AuthInfo is what a verified bearer token says about the caller. The bearer
+// middleware stores it in the request context ([AuthInfoFromContext]) and
+// every adapter exposes it the framework's way.
+//
+// An AuthInfo handed out by this package may be shared between requests
+// carrying the same token: treat it, its slices and its Claims map as
+// read-only.
+//
+// It marshals to JSON without the raw token.
+type AuthInfo struct {
+	// Token is the raw bearer token, for handlers that must forward it.
+	// It is never marshalled to JSON and never logged by this package.
+	Token string `json:"-"`
+	// Issuer is the "iss" claim: the authorization server that issued the token.
+	Issuer string `json:"issuer"`
+	// ClientID is the OAuth client the token was issued to: the "client_id"
+	// claim (RFC 9068 §2.2), else "azp" (OpenID Connect), else empty.
+	ClientID string `json:"client_id,omitempty"`
+	// Scopes are the granted scopes: the "scope" claim split on spaces
+	// (RFC 8693 §4.2) or given as a JSON array, else the "scopes" claim.
+	Scopes []string `json:"scopes"`
+	// Subject is the "sub" claim: the user (or client) the token speaks for.
+	Subject string `json:"subject"`
+	// Audience is the "aud" claim, a single string normalised to a one-item list.
+	Audience []string `json:"audience,omitempty"`
+	// ExpiresAt is the "exp" claim; zero when the token has none.
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
+	// Claims holds every claim of the token payload as decoded JSON
+	// (numbers are float64).
+	Claims map[string]any `json:"claims,omitempty"`
+}
+
+// HasScope reports whether the token grants scope (exact, case-sensitive).
+func (a *AuthInfo) HasScope(scope string) bool {
+	return a != nil && slices.Contains(a.Scopes, scope)
+}
+
+// HasAudience reports whether aud is one of the token's audiences.
+func (a *AuthInfo) HasAudience(aud string) bool {
+	return a != nil && slices.Contains(a.Audience, aud)
+}
+
+// authInfoKey is the context key of the AuthInfo; an unexported type so that
+// no other package can collide with or overwrite it.
+type authInfoKey struct{}
+
+// WithAuthInfo returns a copy of ctx carrying info.
+func WithAuthInfo(ctx context.Context, info *AuthInfo) context.Context {
+	return context.WithValue(ctx, authInfoKey{}, info)
+}
+
+// AuthInfoFromContext returns the AuthInfo stored by the bearer middleware
+// (or [WithAuthInfo]); ok is false when the request was not authenticated.
+func AuthInfoFromContext(ctx context.Context) (info *AuthInfo, ok bool) {
+	info, ok = ctx.Value(authInfoKey{}).(*AuthInfo)
+	return info, ok && info != nil
+}

@@ -1,0 +1,53 @@
+package mcpauth
+
+import (
+	"sync"
+	"time"
+)
+
+// Bounds of the pause after a failed fetch, during which requests are
+// answered at once from the remembered failure instead of each one hitting an
+// authorization server that is down. The pause doubles after each
+// consecutive failure and resets after a success.
+const (
+	minRetryBackoff = time.Second
+	maxRetryBackoff = 30 * time.Second
+)
+
+// backoff remembers the last failure of a fetch.
+type backoff struct {
+	mu       sync.Mutex
+	err      error
+	until    time.Time
+	failures int
+}
+
+// blocked returns the remembered error and how long until the next attempt
+// is allowed, or nil when an attempt may be made now.
+func (b *backoff) blocked(now time.Time) (error, time.Duration) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.err == nil || !now.Before(b.until) {
+		return nil, 0
+	}
+	return b.err, b.until.Sub(now)
+}
+
+// fail records a failure at now and returns the pause before the next attempt.
+func (b *backoff) fail(now time.Time, err error) time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	d := minRetryBackoff << min(b.failures, 5)
+	d = min(d, maxRetryBackoff)
+	b.failures++
+	b.err = err
+	b.until = now.Add(d)
+	return d
+}
+
+// succeed clears the failure state.
+func (b *backoff) succeed() {
+	b.mu.Lock()
+	b.err, b.failures, b.until = nil, 0, time.Time{}
+	b.mu.Unlock()
+}

@@ -1,0 +1,240 @@
+package mcpauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// DefaultLeeway is the clock skew allowed on exp, nbf and iat: 60 s, as in
+// the Python reference library and Envoy (the JavaScript reference allows
+// none, which makes tokens fail on servers whose clocks differ slightly).
+const DefaultLeeway = 60 * time.Second
+
+// BearerOptions configures one bearer check: which resource it protects and
+// what a token must hold to pass.
+type BearerOptions struct {
+	// Resource is the protected resource identifier, one of
+	// Config.ProtectedResources; required unless the deprecated Config.Server
+	// mode is used. It selects the trusted authorization servers and is the
+	// resource_metadata of the challenges.
+	Resource string
+	// Audience is the value the token's "aud" must be (or contain, for an
+	// array): the RFC 8707 binding of a token to this resource that the MCP
+	// specification requires. Default: Resource. Set SkipAudienceCheck to
+	// accept any audience.
+	Audience string
+	// SkipAudienceCheck accepts tokens whatever their audience. Only for
+	// authorization servers that cannot put the resource in "aud"; such
+	// tokens can be replayed against any resource of the same server.
+	SkipAudienceCheck bool
+	// RequiredScopes must all be granted; the missing ones are listed, in
+	// this order, in the 403 answer. They are also the "scope" of every
+	// challenge, which MCP clients request on their next authorization.
+	RequiredScopes []string
+	// Leeway is the clock skew allowed on exp, nbf and iat in JWT mode.
+	// Zero means DefaultLeeway (60 s); a negative value allows none.
+	Leeway time.Duration
+	// ShowErrorDetails adds a "cause" object to error bodies: what was
+	// expected and found, or why the token was refused. It never contains
+	// the token or its claims. Default false.
+	ShowErrorDetails bool
+	// LibraryErrorCodes puts this package's codes (missing_bearer_token,
+	// invalid_audience, ...) in the challenge's error attribute, as the
+	// reference libraries do, instead of the RFC 6750 codes that MCP
+	// clients act on. Default false.
+	LibraryErrorCodes bool
+	// Realm, when set, is the realm attribute of the challenges.
+	Realm string
+}
+
+// Bearer checks the bearer tokens of requests to one protected resource.
+// Build it with [Auth.BearerAuth]; it is safe for concurrent use. The
+// adapters and [Bearer.Middleware] call [Bearer.Authenticate] and answer
+// refusals with [Bearer.ErrorResponse].
+type Bearer struct {
+	opts        BearerOptions
+	audience    string
+	servers     map[string]*serverState
+	issuers     []string
+	jwt         *jwtVerifier
+	verify      VerifyFunc
+	times       timeRules
+	now         func() time.Time
+	metadataURL string
+	scopeParam  string
+}
+
+// BearerAuth builds the bearer check of one resource, with v verifying the
+// tokens: [JWT] or a [VerifyFunc]. Every configuration error is reported
+// here: a missing or unknown Resource, a nil or misconfigured verifier.
+func (a *Auth) BearerAuth(v Verifier, opts BearerOptions) (*Bearer, error) {
+	b := &Bearer{opts: opts, servers: map[string]*serverState{}, now: a.policy.now}
+	switch vv := v.(type) {
+	case *jwtVerifier:
+		if err := vv.check(); err != nil {
+			return nil, err
+		}
+		b.jwt = vv
+	case VerifyFunc:
+		if vv == nil {
+			return nil, configError("the VerifyFunc is nil")
+		}
+		b.verify = vv
+	case nil:
+		return nil, configError("no verifier: pass mcpauth.JWT() or a mcpauth.VerifyFunc")
+	default:
+		return nil, configError("unsupported verifier %T", v)
+	}
+	if a.legacy != nil {
+		b.servers[a.legacy.issuer] = a.legacy
+		b.issuers = []string{a.legacy.issuer}
+		if opts.Resource != "" {
+			u, err := ResourceMetadataURL(opts.Resource)
+			if err != nil {
+				return nil, err
+			}
+			b.metadataURL = u
+		}
+	} else {
+		if opts.Resource == "" {
+			return nil, configError("BearerOptions.Resource is required: it must be one of the configured protected resources")
+		}
+		rs, ok := a.resources[opts.Resource]
+		if !ok {
+			known := make([]string, len(a.order))
+			for i, r := range a.order {
+				known[i] = r.resource
+			}
+			return nil, configError("BearerOptions.Resource %q is not a configured protected resource (configured: %s)", opts.Resource, strings.Join(known, ", "))
+		}
+		for _, s := range rs.servers {
+			b.servers[s.issuer] = s
+		}
+		b.issuers = rs.issuers
+		b.metadataURL = rs.metadataURL
+	}
+	if len(b.issuers) == 0 {
+		return nil, configError("resource %q trusts no authorization server: set its AuthorizationServers", opts.Resource)
+	}
+	b.audience = opts.Audience
+	if b.audience == "" && !opts.SkipAudienceCheck {
+		b.audience = opts.Resource
+	}
+	if slices.Contains(opts.RequiredScopes, "") {
+		return nil, configError("RequiredScopes contains an empty scope")
+	}
+	for _, s := range opts.RequiredScopes {
+		if strings.ContainsAny(s, " \t\"\\") {
+			return nil, configError("required scope %q contains a space, quote or backslash (RFC 6749 §3.3)", s)
+		}
+	}
+	b.scopeParam = strings.Join(opts.RequiredScopes, " ")
+	leeway := opts.Leeway
+	switch {
+	case leeway == 0:
+		leeway = DefaultLeeway
+	case leeway < 0:
+		leeway = 0
+	}
+	b.times = timeRules{leeway: leeway}
+	if b.jwt != nil {
+		b.times.requireExp = b.jwt.requireExp
+	}
+	return b, nil
+}
+
+// Resource returns the protected resource identifier of b.
+func (b *Bearer) Resource() string { return b.opts.Resource }
+
+// ResourceMetadataURL returns the resource_metadata URL of b's challenges
+// (empty in the deprecated mode without Resource).
+func (b *Bearer) ResourceMetadataURL() string { return b.metadataURL }
+
+// Authenticate checks the request's credentials, given every value of its
+// Authorization header (see [ExtractBearerToken]). It returns the caller's
+// AuthInfo, or an *Error to answer with [Bearer.ErrorResponse].
+//
+// In order: the token is extracted; verified (JWT mode: structure, algorithm
+// allow-list, issuer among the resource's trusted servers before any network
+// request, exp/nbf/iat with leeway, claim types, then the signature with
+// that issuer's keys; custom mode: the VerifyFunc); then its issuer must be
+// trusted, its audience must match and every required scope must be granted.
+func (b *Bearer) Authenticate(ctx context.Context, authorization ...string) (*AuthInfo, error) {
+	token, err := ExtractBearerToken(authorization...)
+	if err != nil {
+		return nil, err
+	}
+	var info *AuthInfo
+	if b.jwt != nil {
+		info, err = b.verifyJWT(ctx, token)
+	} else {
+		info, err = b.verifyCustom(ctx, token)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := b.assert(info); err != nil {
+		return nil, err
+	}
+	return info, nil
+}
+
+// verifyCustom runs the user's VerifyFunc and normalises its result.
+func (b *Bearer) verifyCustom(ctx context.Context, token string) (*AuthInfo, error) {
+	info, err := b.verify(ctx, token)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && e.Code.isBearerCode() {
+			return nil, &tokenBearingError{error: err, token: token}
+		}
+		return nil, &tokenBearingError{error: fmt.Errorf("the VerifyFunc failed: %w", err), token: token}
+	}
+	if info == nil {
+		return nil, &Error{Code: CodeTokenVerificationFailed, Detail: "the VerifyFunc returned neither an AuthInfo nor an error"}
+	}
+	if info.Token == "" {
+		info.Token = token
+	}
+	if _, trusted := b.servers[info.Issuer]; !trusted {
+		return nil, &Error{Code: CodeInvalidIssuer, Expected: strings.Join(b.issuers, ", "), Actual: info.Issuer,
+			Detail: fmt.Sprintf("expected one of %s, found %q", strings.Join(b.issuers, ", "), info.Issuer)}
+	}
+	return info, nil
+}
+
+// assert applies the audience and scope requirements.
+func (b *Bearer) assert(info *AuthInfo) error {
+	if b.audience != "" && !slices.Contains(info.Audience, b.audience) {
+		var actual any
+		if info.Audience != nil {
+			actual = info.Audience
+		}
+		return &Error{Code: CodeInvalidAudience, Expected: b.audience, Actual: actual,
+			Detail: fmt.Sprintf("expected %q, found %s", b.audience, describeAudience(info.Audience))}
+	}
+	if len(b.opts.RequiredScopes) > 0 {
+		var missing []string
+		for _, s := range b.opts.RequiredScopes {
+			if !slices.Contains(info.Scopes, s) {
+				missing = append(missing, s)
+			}
+		}
+		if missing != nil {
+			return &Error{Code: CodeMissingRequiredScopes, MissingScopes: missing,
+				Detail: fmt.Sprintf("missing %s", strings.Join(missing, " "))}
+		}
+	}
+	return nil
+}
+
+// describeAudience renders the audience of a token for an error detail.
+func describeAudience(aud []string) string {
+	if len(aud) == 0 {
+		return "no audience"
+	}
+	return fmt.Sprintf("%q", aud)
+}

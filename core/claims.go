@@ -1,0 +1,163 @@
+package mcpauth
+
+import (
+	"math"
+	"strings"
+	"time"
+)
+
+// maxNumericDate is 9999-12-31T23:59:59Z: a NumericDate beyond it (or
+// negative, NaN or infinite) is refused rather than overflowing a time.Time.
+const maxNumericDate = 253402300799
+
+// numericDate reads the NumericDate claim name (RFC 7519 §2: seconds since
+// the epoch, fractions allowed). ok is false when the claim is absent.
+func numericDate(claims map[string]any, name string) (t time.Time, ok bool, err error) {
+	v, present := claims[name]
+	if !present {
+		return time.Time{}, false, nil
+	}
+	f, isNum := v.(float64)
+	if !isNum {
+		return time.Time{}, false, tokenError("the %q claim must be a number of seconds (RFC 7519 NumericDate), found %s", name, jsonKind(v))
+	}
+	if math.IsNaN(f) || f < 0 || f > maxNumericDate {
+		return time.Time{}, false, tokenError("the %q claim %v is out of range", name, f)
+	}
+	sec, frac := math.Modf(f)
+	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), true, nil
+}
+
+// timeRules holds the time checks of RFC 7519 §4.1.4–4.1.6.
+type timeRules struct {
+	leeway     time.Duration
+	requireExp bool
+}
+
+// check validates exp, nbf and iat at now, allowing leeway of clock skew.
+// It returns the expiry (zero when there is none).
+func (r timeRules) check(claims map[string]any, now time.Time) (time.Time, error) {
+	exp, hasExp, err := numericDate(claims, "exp")
+	if err != nil {
+		return time.Time{}, err
+	}
+	if !hasExp && r.requireExp {
+		return time.Time{}, tokenError(`the token has no "exp" claim; tokens that never expire are refused`)
+	}
+	if hasExp && !now.Before(exp.Add(r.leeway)) {
+		return time.Time{}, tokenError("the token expired at %s (leeway %s)", exp.Format(time.RFC3339), r.leeway)
+	}
+	nbf, hasNbf, err := numericDate(claims, "nbf")
+	if err != nil {
+		return time.Time{}, err
+	}
+	if hasNbf && now.Add(r.leeway).Before(nbf) {
+		return time.Time{}, tokenError("the token is not valid before %s (leeway %s)", nbf.Format(time.RFC3339), r.leeway)
+	}
+	iat, hasIat, err := numericDate(claims, "iat")
+	if err != nil {
+		return time.Time{}, err
+	}
+	if hasIat && now.Add(r.leeway).Before(iat) {
+		return time.Time{}, tokenError("the token was issued in the future, at %s (leeway %s)", iat.Format(time.RFC3339), r.leeway)
+	}
+	return exp, nil
+}
+
+// authInfoFromClaims builds the AuthInfo of a claims set (the reference
+// libraries' mapping, stricter about types): "sub" is required; "client_id"
+// else "azp" must be strings; "scope" (a space-separated string or an array
+// of strings) wins over "scopes"; "aud" is a string or an array of strings.
+// A claim of the wrong type makes the token invalid rather than being
+// silently ignored.
+func authInfoFromClaims(claims map[string]any, token, issuer string, exp time.Time) (*AuthInfo, error) {
+	info := &AuthInfo{Token: token, Issuer: issuer, ExpiresAt: exp, Claims: claims}
+	sub, ok := claims["sub"].(string)
+	if !ok || sub == "" {
+		return nil, tokenError(`the "sub" claim is missing or not a non-empty string`)
+	}
+	info.Subject = sub
+	for _, name := range []string{"client_id", "azp"} {
+		v, present := claims[name]
+		if !present {
+			continue
+		}
+		s, ok := v.(string)
+		if !ok {
+			return nil, tokenError("the %q claim must be a string, found %s", name, jsonKind(v))
+		}
+		info.ClientID = s
+		break
+	}
+	var err error
+	if v, present := claims["scope"]; present {
+		info.Scopes, err = scopeList("scope", v)
+	} else if v, present := claims["scopes"]; present {
+		info.Scopes, err = scopeList("scopes", v)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if info.Scopes == nil {
+		info.Scopes = []string{}
+	}
+	if v, present := claims["aud"]; present {
+		if info.Audience, err = stringList("aud", v); err != nil {
+			return nil, err
+		}
+	}
+	return info, nil
+}
+
+// scopeList reads a scope claim: a string of scope tokens separated by spaces
+// (RFC 8693 §4.2, RFC 9068 §2.2.3) or an array of strings.
+func scopeList(name string, v any) ([]string, error) {
+	if s, ok := v.(string); ok {
+		return strings.Fields(s), nil
+	}
+	return stringList(name, v)
+}
+
+// stringList reads a claim that is a string or an array of non-empty strings.
+func stringList(name string, v any) ([]string, error) {
+	switch t := v.(type) {
+	case string:
+		if t == "" {
+			return nil, tokenError("the %q claim is an empty string", name)
+		}
+		return []string{t}, nil
+	case []any:
+		out := make([]string, len(t))
+		for i, item := range t {
+			s, ok := item.(string)
+			if !ok || s == "" {
+				return nil, tokenError("the %q claim must hold only non-empty strings, found %s at index %d", name, jsonKind(item), i)
+			}
+			out[i] = s
+		}
+		return out, nil
+	default:
+		return nil, tokenError("the %q claim must be a string or an array of strings, found %s", name, jsonKind(v))
+	}
+}
+
+// jsonKind names the JSON type of a decoded value, for error details that
+// must not repeat the value itself.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case float64:
+		return "a number"
+	case string:
+		return "a string"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	default:
+		return "an unknown value"
+	}
+}

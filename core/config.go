@@ -1,0 +1,268 @@
+package mcpauth
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Config describes the protected resources an MCP server exposes and the
+// authorization servers each one trusts. Give ProtectedResources (the MCP
+// 2025-06-18+ resource-server mode) or, deprecated, Server; never both.
+type Config struct {
+	// ProtectedResources are the resources (usually one: the MCP endpoint)
+	// this server protects.
+	ProtectedResources []ProtectedResource
+
+	// Server is the single authorization server of the legacy mode, in which
+	// the MCP server republishes that server's metadata at
+	// /.well-known/oauth-authorization-server.
+	//
+	// Deprecated: the MCP authorization specification replaced this mode with
+	// protected resource metadata (RFC 9728); use ProtectedResources.
+	Server *AuthServer
+
+	// HTTPClient makes the discovery and JWKS requests. Default: a client
+	// with a 10 s timeout that follows at most 3 redirects.
+	HTTPClient *http.Client
+	// FetchTimeout bounds each discovery or JWKS request, whatever the
+	// client. Default [DefaultFetchTimeout].
+	FetchTimeout time.Duration
+	// MaxResponseBytes bounds a discovery document or JWKS; larger ones are
+	// refused. Default [DefaultMaxResponseBytes] (1 MiB).
+	MaxResponseBytes int64
+	// KeyRefreshInterval is how long a fetched JWKS is used when its response
+	// has no Cache-Control max-age (a max-age is honoured, bounded by
+	// [MinKeyRefreshInterval] and [MaxKeyRefreshInterval]). A background
+	// refresh starts at 80 % of the lifetime; a request that finds the set
+	// expired waits for a refresh, and keeps the old keys if it fails.
+	// Default [DefaultKeyRefreshInterval].
+	KeyRefreshInterval time.Duration
+	// UnknownKeyRefreshInterval is the smallest gap between two JWKS fetches
+	// caused by a token whose kid is not cached (key rotation). A request
+	// never waits for this limiter: when a fetch is not allowed it is refused
+	// at once with 401. Default [DefaultUnknownKeyRefreshInterval].
+	UnknownKeyRefreshInterval time.Duration
+	// AllowInsecureHTTP accepts http:// issuers and JWKS URIs on hosts other
+	// than loopback. Default false: https is required except for localhost.
+	AllowInsecureHTTP bool
+	// Logger receives configuration warnings and key-set events (never a
+	// token). Default slog.Default().
+	Logger *slog.Logger
+	// Observer receives key-set, discovery and cache events. Default none.
+	Observer Observer
+}
+
+// ProtectedResource is one protected resource and its RFC 9728 metadata.
+// Every field but AuthorizationServers is published as is; empty fields are
+// left out of the document.
+type ProtectedResource struct {
+	// Resource is the resource identifier (RFC 8707 / RFC 9728 §2): an
+	// absolute http(s) URL without fragment, e.g. "https://api.example.com/mcp".
+	Resource string
+	// AuthorizationServers are the servers whose tokens the resource accepts;
+	// published as the list of their issuers.
+	AuthorizationServers []AuthServer
+
+	ScopesSupported                       []string
+	BearerMethodsSupported                []string
+	ResourceName                          string
+	ResourceDocumentation                 string
+	ResourcePolicyURI                     string
+	ResourceTOSURI                        string
+	JWKSURI                               string
+	ResourceSigningAlgValuesSupported     []string
+	TLSClientCertificateBoundAccessTokens bool
+	AuthorizationDetailsTypesSupported    []string
+	DPoPSigningAlgValuesSupported         []string
+	DPoPBoundAccessTokensRequired         bool
+}
+
+// Auth holds the verified configuration: the protected resources, their
+// authorization servers (one shared state per issuer: metadata and keys) and
+// the pre-rendered metadata documents. Create it once with [New]; it is safe
+// for concurrent use.
+type Auth struct {
+	resources map[string]*resourceState // by Resource identifier
+	order     []*resourceState
+	servers   map[string]*serverState // by issuer
+	legacy    *serverState            // deprecated single-server mode
+	fetch     *fetcher
+	policy    *keyPolicy
+	log       *slog.Logger
+	allowHTTP bool
+}
+
+// resourceState is one protected resource, ready to serve.
+type resourceState struct {
+	resource    string
+	servers     []*serverState
+	issuers     []string
+	metadataURL string
+	document    []byte // the RFC 9728 JSON document
+}
+
+// New checks cfg and builds an Auth. Every configuration error is reported
+// here (as an *Error with code invalid_server_config or
+// invalid_server_metadata), never first at request time: no or both modes,
+// an invalid or duplicated resource identifier, two resources whose metadata
+// would be served at the same path, an invalid or duplicated issuer, given
+// metadata that fails [ValidateServerConfig] or whose issuer does not match.
+// New makes no network request: discovered servers are fetched on first use
+// (call [Auth.Prefetch] to fetch them at start-up).
+func New(cfg Config) (*Auth, error) {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	obs := cfg.Observer
+	if obs == nil {
+		obs = NopObserver{}
+	}
+	a := &Auth{
+		resources: map[string]*resourceState{},
+		servers:   map[string]*serverState{},
+		fetch:     newFetcher(cfg.HTTPClient, cfg.FetchTimeout, cfg.MaxResponseBytes),
+		log:       log,
+		allowHTTP: cfg.AllowInsecureHTTP,
+		policy: &keyPolicy{
+			refreshInterval: orDefault(cfg.KeyRefreshInterval, DefaultKeyRefreshInterval),
+			unknownInterval: orDefault(cfg.UnknownKeyRefreshInterval, DefaultUnknownKeyRefreshInterval),
+			now:             time.Now,
+			log:             log,
+			obs:             obs,
+		},
+	}
+	switch {
+	case cfg.Server != nil && len(cfg.ProtectedResources) > 0:
+		return nil, configError("give either ProtectedResources or Server (deprecated), not both")
+	case cfg.Server != nil:
+		log.Warn("mcpauth: the authorization server mode (Config.Server) is deprecated; use ProtectedResources")
+		s, err := a.addServer(*cfg.Server)
+		if err != nil {
+			return nil, err
+		}
+		a.legacy = s
+		return a, nil
+	case len(cfg.ProtectedResources) == 0:
+		return nil, configError("no protected resource: set Config.ProtectedResources")
+	}
+	paths := map[string]string{}
+	for _, pr := range cfg.ProtectedResources {
+		rs, err := a.addResource(pr)
+		if err != nil {
+			return nil, err
+		}
+		path := metadataPath(rs.metadataURL)
+		if other, dup := paths[path]; dup {
+			return nil, configError("resources %q and %q would both publish their metadata at %s", other, pr.Resource, path)
+		}
+		paths[path] = pr.Resource
+	}
+	return a, nil
+}
+
+// addResource checks and registers one protected resource.
+func (a *Auth) addResource(pr ProtectedResource) (*resourceState, error) {
+	if err := checkResourceIdentifier(pr.Resource, a.allowHTTP); err != nil {
+		return nil, err
+	}
+	if _, dup := a.resources[pr.Resource]; dup {
+		return nil, configError("the resource %q is configured twice", pr.Resource)
+	}
+	mdURL, err := ResourceMetadataURL(pr.Resource)
+	if err != nil {
+		return nil, err
+	}
+	rs := &resourceState{resource: pr.Resource, metadataURL: mdURL}
+	seen := map[string]bool{}
+	for _, as := range pr.AuthorizationServers {
+		iss := as.issuer()
+		if seen[iss] {
+			return nil, configError("the authorization server %q is configured twice for resource %q", iss, pr.Resource)
+		}
+		seen[iss] = true
+		s, err := a.addServer(as)
+		if err != nil {
+			return nil, err
+		}
+		rs.servers = append(rs.servers, s)
+		rs.issuers = append(rs.issuers, iss)
+	}
+	if rs.document, err = renderResourceMetadata(pr, rs.issuers); err != nil {
+		return nil, err
+	}
+	a.resources[pr.Resource] = rs
+	a.order = append(a.order, rs)
+	return rs, nil
+}
+
+// addServer checks an authorization server and returns its shared state.
+// The same issuer may be trusted by several resources if it is configured
+// the same way each time.
+func (a *Auth) addServer(as AuthServer) (*serverState, error) {
+	iss := as.issuer()
+	if iss == "" {
+		return nil, configError("an authorization server has no issuer")
+	}
+	if _, err := parseIssuer(iss); err != nil {
+		return nil, err
+	}
+	if err := checkEndpointURL("issuer", iss, a.allowHTTP); err != nil {
+		return nil, err
+	}
+	typ := as.Type
+	if typ == "" {
+		typ = OIDC
+	}
+	if typ != OIDC && typ != OAuth {
+		return nil, configError("authorization server %q has type %q: expected %q or %q", iss, typ, OIDC, OAuth)
+	}
+	if as.Metadata != nil && as.Metadata.Issuer != iss {
+		return nil, &Error{Code: CodeInvalidServerMetadata, Detail: fmt.Sprintf("authorization server configured with issuer %q but its metadata says %q", iss, as.Metadata.Issuer)}
+	}
+	if existing, ok := a.servers[iss]; ok {
+		if existing.typ != typ || (as.Metadata != nil) != (existing.meta.Load() != nil) {
+			return nil, configError("the authorization server %q is configured twice in different ways", iss)
+		}
+		return existing, nil
+	}
+	s := &serverState{issuer: iss, typ: typ, allowHTTP: a.allowHTTP, fetch: a.fetch, policy: a.policy}
+	if as.Metadata != nil {
+		m := *as.Metadata
+		if err := checkServerMetadata(&m, a.allowHTTP, a.log); err != nil {
+			return nil, err
+		}
+		s.meta.Store(&m)
+	}
+	a.servers[iss] = s
+	return s, nil
+}
+
+// checkResourceIdentifier applies RFC 8707 §2 and RFC 9728 §1.2: an absolute
+// URI with a host and no fragment. http is accepted like for issuers.
+func checkResourceIdentifier(resource string, allowHTTP bool) error {
+	if resource == "" {
+		return configError("a protected resource has no Resource identifier")
+	}
+	u, err := url.Parse(resource)
+	if err != nil {
+		return configError("resource %q is not a URL: %v", resource, err)
+	}
+	if u.Fragment != "" || u.RawFragment != "" || strings.IndexByte(resource, '#') >= 0 {
+		return configError("resource %q must not have a fragment (RFC 8707 §2)", resource)
+	}
+	return checkEndpointURL("resource", resource, allowHTTP)
+}
+
+
+// orDefault returns d when v is not positive.
+func orDefault(v, d time.Duration) time.Duration {
+	if v <= 0 {
+		return d
+	}
+	return v
+}

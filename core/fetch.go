@@ -1,0 +1,102 @@
+package mcpauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Defaults for every request this package makes to an authorization server.
+const (
+	// DefaultFetchTimeout bounds one discovery or JWKS request, headers and body.
+	DefaultFetchTimeout = 10 * time.Second
+	// DefaultMaxResponseBytes is the largest discovery document or JWKS accepted.
+	DefaultMaxResponseBytes = 1 << 20
+)
+
+// userAgent identifies this library to authorization servers.
+const userAgent = "go-mcpauth (+https://github.com/go-mcpauth/mcpauth)"
+
+// fetcher makes the GET requests to authorization servers: with a timeout,
+// a size limit and no caching of its own.
+type fetcher struct {
+	client  *http.Client
+	timeout time.Duration
+	limit   int64
+}
+
+// defaultHTTPClient is used when the configuration gives none: it has its own
+// transport timeouts and follows at most 3 redirects.
+var defaultHTTPClient = &http.Client{
+	Timeout: DefaultFetchTimeout,
+	CheckRedirect: func(req *http.Request, via []*http.Request) error {
+		if len(via) >= 3 {
+			return errors.New("stopped after 3 redirects")
+		}
+		return nil
+	},
+}
+
+// fetchResult is a successful response.
+type fetchResult struct {
+	body   []byte
+	header http.Header
+}
+
+// get fetches url and returns its body. Errors are *Error with code
+// CodeFetchServerConfigError; a network error, a timeout, 429 or a 5xx status
+// is marked retryable.
+func (f *fetcher) get(ctx context.Context, url string) (*fetchResult, error) {
+	ctx, cancel := context.WithTimeout(ctx, f.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, &Error{Code: CodeFetchServerConfigError, Detail: "GET " + url, Err: err}
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", userAgent)
+	resp, err := f.client.Do(req)
+	if err != nil {
+		return nil, &Error{Code: CodeFetchServerConfigError, Detail: "GET " + url, Err: err, retryable: true}
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		// Drain a little so the connection can be reused, never the whole body.
+		_, _ = io.CopyN(io.Discard, resp.Body, 4096)
+		retry := resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests
+		return nil, &Error{Code: CodeFetchServerConfigError, Detail: fmt.Sprintf("GET %s: expected status 200, got %s", url, resp.Status), retryable: retry}
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, f.limit+1))
+	if err != nil {
+		return nil, &Error{Code: CodeFetchServerConfigError, Detail: "GET " + url + ": reading the body", Err: err, retryable: true}
+	}
+	if int64(len(body)) > f.limit {
+		return nil, &Error{Code: CodeFetchServerConfigError, Detail: fmt.Sprintf("GET %s: the response is larger than the %d-byte limit", url, f.limit)}
+	}
+	return &fetchResult{body: body, header: resp.Header}, nil
+}
+
+// maxAge returns the Cache-Control max-age of h (RFC 9111 §5.2.2.1), and
+// whether the response may be cached at all. no-store and no-cache give 0.
+func maxAge(h http.Header) (time.Duration, bool) {
+	for _, v := range h.Values("Cache-Control") {
+		for _, d := range strings.Split(v, ",") {
+			d = strings.ToLower(strings.TrimSpace(d))
+			switch {
+			case d == "no-store", d == "no-cache":
+				return 0, true
+			case strings.HasPrefix(d, "max-age="):
+				n, err := strconv.ParseInt(strings.Trim(d[len("max-age="):], `"`), 10, 64)
+				if err == nil && n >= 0 {
+					return time.Duration(min(n, int64(365*24*3600))) * time.Second, true
+				}
+			}
+		}
+	}
+	return 0, false
+}

@@ -1,0 +1,93 @@
+package mcpauth
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// verifyJWT verifies a JWT access token for b's resource. Cheap checks run
+// first so that a bad token costs no key lookup, no network request and no
+// signature verification: structure and algorithm, then the issuer against
+// the resource's trusted servers, then times and claim types; only then the
+// issuer's keys and the signature.
+func (b *Bearer) verifyJWT(ctx context.Context, token string) (*AuthInfo, error) {
+	p, err := parseToken(token, b.jwt.maxTokenSize, b.jwt.allows)
+	if err != nil {
+		return nil, err
+	}
+	defer p.release()
+
+	srv, trusted := b.servers[p.iss]
+	if !trusted {
+		return nil, &Error{Code: CodeInvalidIssuer, Expected: strings.Join(b.issuers, ", "), Actual: p.iss,
+			Detail: fmt.Sprintf("expected one of %s, found %s", strings.Join(b.issuers, ", "), quoteShort(p.iss))}
+	}
+	if !b.jwt.typeMatches(p.typ) {
+		return nil, tokenError("the token type (typ header) is %s, expected %q", quoteShort(p.typ), b.jwt.tokenType)
+	}
+	exp, err := b.times.check(p.claims, b.now())
+	if err != nil {
+		return nil, err
+	}
+	info, err := authInfoFromClaims(p.claims, token, p.iss, exp)
+	if err != nil {
+		return nil, err
+	}
+
+	ks, err := srv.keySet(ctx)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := ks.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.checkSignature(ctx, ks, snap, p); err != nil {
+		return nil, err
+	}
+	return info, nil
+}
+
+// checkSignature verifies p's signature with the matching keys of snap. When
+// none matches the kid, or the signature fails with a cached key, the key
+// set may have rotated: one refresh is made if the limiter allows it now
+// (never waiting for it), and the check is repeated with the new keys.
+func (b *Bearer) checkSignature(ctx context.Context, ks *keySet, snap *keySnapshot, p *parsedToken) error {
+	err := verifyWith(snap, p)
+	if err == nil {
+		return nil
+	}
+	reason := RefreshBadKey
+	if p.kid != "" && !snap.hasKID(p.kid) {
+		reason = RefreshUnknownKID
+	}
+	if !ks.refreshAllowed() {
+		return err
+	}
+	fresh, ferr := ks.refresh(ctx, reason)
+	if ferr != nil || fresh == snap {
+		return err
+	}
+	return verifyWith(fresh, p)
+}
+
+// verifyWith tries the keys of snap that fit p's kid and algorithm.
+func verifyWith(snap *keySnapshot, p *parsedToken) error {
+	var buf [maxKeyCandidates]publicKey
+	keys := snap.match(p.kid, p.alg, buf[:])
+	if len(keys) == 0 {
+		if p.kid != "" {
+			return tokenError("no key with kid %s for algorithm %s in the issuer's JWKS", quoteShort(p.kid), p.alg)
+		}
+		return tokenError("the token has no kid and no key for algorithm %s is in the issuer's JWKS", p.alg)
+	}
+	method := signingMethods[p.alg]
+	var last error
+	for _, k := range keys {
+		if last = method.Verify(p.signingInput, p.signature, k.key); last == nil {
+			return nil
+		}
+	}
+	return &Error{Code: CodeInvalidToken, Detail: "the signature does not verify with the issuer's keys", Err: last}
+}

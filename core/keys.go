@@ -1,0 +1,239 @@
+package mcpauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+	"golang.org/x/time/rate"
+)
+
+// Key-cache defaults; see [Config].
+const (
+	// DefaultKeyRefreshInterval is the lifetime of a fetched JWKS when its
+	// response has no Cache-Control max-age.
+	DefaultKeyRefreshInterval = 10 * time.Minute
+	// MinKeyRefreshInterval and MaxKeyRefreshInterval bound the lifetime taken
+	// from Cache-Control max-age (no-store and no-cache count as zero).
+	MinKeyRefreshInterval = time.Minute
+	MaxKeyRefreshInterval = 24 * time.Hour
+	// DefaultUnknownKeyRefreshInterval is the smallest gap between two JWKS
+	// fetches caused by tokens whose kid is not cached (or whose signature
+	// fails with a cached key).
+	DefaultUnknownKeyRefreshInterval = 30 * time.Second
+)
+
+// maxKeyCandidates bounds how many keys one token is tried against when it
+// has no kid: a JWKS with many keys must not multiply the cost of a token.
+const maxKeyCandidates = 4
+
+// keySnapshot is an immutable view of an issuer's JWKS. Readers load it
+// through an atomic pointer: the hot path takes no lock.
+type keySnapshot struct {
+	keys      []publicKey
+	fetched   time.Time
+	refreshAt time.Time // when a background refresh starts (80 % of the lifetime)
+	expires   time.Time // after this, a request waits for a refresh
+}
+
+// match returns the keys that may verify a token with this kid and alg: the
+// keys with that kid, or, for a token without kid, every key. Keys whose type
+// or "alg" does not fit alg are left out (RFC 7517 §4.4). The result is
+// written into buf to avoid an allocation.
+func (s *keySnapshot) match(kid, alg string, buf []publicKey) []publicKey {
+	out := buf[:0]
+	for _, k := range s.keys {
+		if kid != "" && k.kid != kid {
+			continue
+		}
+		if k.alg != "" && k.alg != alg {
+			continue
+		}
+		if !keyFitsAlgorithm(k.key, alg) {
+			continue
+		}
+		out = append(out, k)
+		if len(out) == maxKeyCandidates {
+			break
+		}
+	}
+	return out
+}
+
+// hasKID reports whether a key with this kid is cached, whatever its type.
+func (s *keySnapshot) hasKID(kid string) bool {
+	for _, k := range s.keys {
+		if k.kid == kid {
+			return true
+		}
+	}
+	return false
+}
+
+// keyPolicy holds the tunables of every key set.
+type keyPolicy struct {
+	refreshInterval time.Duration // default lifetime
+	unknownInterval time.Duration // limiter for unknown-kid refreshes
+	now             func() time.Time
+	log             *slog.Logger
+	obs             Observer
+}
+
+// keySet caches the JWKS of one issuer. Its keys verify only that issuer's
+// tokens: the issuer is checked before the key set is consulted.
+type keySet struct {
+	issuer string
+	uri    string
+	fetch  *fetcher
+	policy *keyPolicy
+
+	snap      atomic.Pointer[keySnapshot]
+	group     singleflight.Group
+	inflight  atomic.Bool
+	bgRunning atomic.Bool
+	limiter   *rate.Limiter
+	failures  backoff
+}
+
+func newKeySet(issuer, uri string, f *fetcher, p *keyPolicy) *keySet {
+	return &keySet{
+		issuer:  issuer,
+		uri:     uri,
+		fetch:   f,
+		policy:  p,
+		limiter: rate.NewLimiter(rate.Every(p.unknownInterval), 1),
+	}
+}
+
+// current returns a usable snapshot: the cached one, refreshed first if it
+// has expired (keeping it if the refresh fails: an authorization server that
+// is down later must not take the resource server down), or fetched now if
+// there is none. A stale-soon snapshot starts a background refresh.
+func (s *keySet) current(ctx context.Context) (*keySnapshot, error) {
+	snap := s.snap.Load()
+	now := s.policy.now()
+	switch {
+	case snap == nil:
+		return s.refresh(ctx, RefreshInitial)
+	case now.After(snap.expires):
+		if fresh, err := s.refresh(ctx, RefreshExpired); err == nil {
+			return fresh, nil
+		}
+		return snap, nil
+	case now.After(snap.refreshAt):
+		s.refreshInBackground()
+	}
+	return snap, nil
+}
+
+// refreshAllowed reports whether a token that no cached key verifies may
+// cause a fetch now: one is already running (join it), or the limiter has a
+// token. It never waits: a request that may not refresh is refused at once.
+func (s *keySet) refreshAllowed() bool {
+	return s.inflight.Load() || s.limiter.Allow()
+}
+
+// refresh fetches the JWKS, one fetch at a time: concurrent callers share the
+// result. After a failure, callers get the failure back without a new fetch
+// until the backoff elapses.
+func (s *keySet) refresh(ctx context.Context, reason RefreshReason) (*keySnapshot, error) {
+	if err, wait := s.failures.blocked(s.policy.now()); err != nil {
+		return nil, unavailable(err, wait)
+	}
+	ch := s.group.DoChan("jwks", func() (any, error) {
+		s.inflight.Store(true)
+		defer s.inflight.Store(false)
+		// The fetch outlives a caller that gives up: others may be waiting.
+		return s.load(context.WithoutCancel(ctx), reason)
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.(*keySnapshot), nil
+	case <-ctx.Done():
+		return nil, &Error{Code: CodeServerUnavailable, Detail: "the request ended while waiting for the JWKS of " + s.issuer, Err: ctx.Err(), RetryAfter: minRetryBackoff}
+	}
+}
+
+// refreshInBackground starts one background refresh unless one is running.
+func (s *keySet) refreshInBackground() {
+	if !s.bgRunning.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer s.bgRunning.Store(false)
+		_, _ = s.refresh(context.Background(), RefreshScheduled)
+	}()
+}
+
+// load performs one fetch and installs the new snapshot.
+func (s *keySet) load(ctx context.Context, reason RefreshReason) (*keySnapshot, error) {
+	start := s.policy.now()
+	keys, skipped, ttl, err := s.fetchKeys(ctx)
+	ev := KeysRefreshEvent{Issuer: s.issuer, JWKSURI: s.uri, Reason: reason, Skipped: len(skipped), Duration: s.policy.now().Sub(start), Err: err}
+	for _, sk := range skipped {
+		s.policy.log.Warn("mcpauth: skipping unusable JWK", "issuer", s.issuer, "jwks_uri", s.uri, "index", sk.index, "kid", sk.kid, "error", sk.err)
+		s.policy.obs.KeySkipped(KeySkippedEvent{Issuer: s.issuer, JWKSURI: s.uri, Index: sk.index, KeyID: sk.kid, Err: sk.err})
+	}
+	if err != nil {
+		wait := s.failures.fail(s.policy.now(), err)
+		if old := s.snap.Load(); old != nil {
+			ev.Keys = len(old.keys)
+		}
+		s.policy.log.Warn("mcpauth: JWKS refresh failed", "issuer", s.issuer, "jwks_uri", s.uri, "reason", reason, "retry_in", wait, "error", err)
+		s.policy.obs.KeysRefreshed(ev)
+		return nil, unavailable(err, wait)
+	}
+	s.failures.succeed()
+	now := s.policy.now()
+	snap := &keySnapshot{
+		keys:      keys,
+		fetched:   now,
+		refreshAt: now.Add(ttl * 4 / 5),
+		expires:   now.Add(ttl),
+	}
+	s.snap.Store(snap)
+	ev.Keys = len(keys)
+	s.policy.log.Debug("mcpauth: JWKS refreshed", "issuer", s.issuer, "jwks_uri", s.uri, "reason", reason, "keys", len(keys), "skipped", len(skipped), "ttl", ttl)
+	s.policy.obs.KeysRefreshed(ev)
+	return snap, nil
+}
+
+// fetchKeys downloads and parses the JWKS and works out its lifetime.
+func (s *keySet) fetchKeys(ctx context.Context) ([]publicKey, []skippedKey, time.Duration, error) {
+	res, err := s.fetch.get(ctx, s.uri)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	keys, skipped, err := parseJWKS(res.body)
+	if err != nil {
+		return nil, nil, 0, &Error{Code: CodeFetchServerConfigError, Detail: fmt.Sprintf("GET %s: not a JWK Set", s.uri), Err: err}
+	}
+	ttl := s.policy.refreshInterval
+	if age, ok := maxAge(res.header); ok {
+		ttl = min(max(age, MinKeyRefreshInterval), MaxKeyRefreshInterval)
+	}
+	return keys, skipped, ttl, nil
+}
+
+// unavailable turns a fetch failure into the error a request gets when no
+// key can be used. A failure that a retry may cure (network error, timeout,
+// 429, 5xx) becomes CodeServerUnavailable, answered 503 with Retry-After; any
+// other (404, a body that is not a JWK Set or not valid metadata) is a
+// server misconfiguration and keeps its own code, answered 500.
+func unavailable(err error, wait time.Duration) error {
+	var e *Error
+	if errors.As(err, &e) && !e.retryable && e.Code != CodeServerUnavailable {
+		return err
+	}
+	if wait < time.Second {
+		wait = time.Second
+	}
+	return &Error{Code: CodeServerUnavailable, Err: err, RetryAfter: wait}
+}

@@ -1,0 +1,202 @@
+package mcpauth
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// ErrorResponse is the HTTP answer to a refused request: every adapter writes
+// exactly this, so all frameworks answer byte for byte the same.
+type ErrorResponse struct {
+	// Status is 401, 403, 500 or 503.
+	Status int
+	// Header holds Content-Type, Cache-Control and, as the case needs,
+	// WWW-Authenticate and Retry-After.
+	Header http.Header
+	// Body is the JSON body.
+	Body []byte
+}
+
+// errorBody is the JSON body: the reference libraries' keys, in their order.
+type errorBody struct {
+	Error            string   `json:"error"`
+	ErrorDescription string   `json:"error_description"`
+	Cause            any      `json:"cause,omitempty"`
+	MissingScopes    []string `json:"missing_scopes,omitempty"`
+}
+
+// Status codes and descriptions of server-side failures.
+const (
+	serverErrorCode        = "server_error"
+	serverErrorDescription = "An error occurred with the authorization server."
+)
+
+// ErrorResponse maps err, as returned by [Bearer.Authenticate], to its HTTP
+// answer (RFC 6750 §3, RFC 9728 §5.1):
+//
+//   - 401 for credentials that are missing or not acceptable, with a
+//     WWW-Authenticate challenge: its error attribute is the RFC 6750 code
+//     (none when no credentials were sent; the library code instead when
+//     BearerOptions.LibraryErrorCodes is set), error_description,
+//     resource_metadata (the resource's RFC 9728 metadata URL) and scope (the
+//     required scopes, which MCP clients request);
+//   - 403 for missing scopes, with the same challenge
+//     (error="insufficient_scope") and "missing_scopes" in the body;
+//   - 503 with Retry-After when the authorization server cannot be reached
+//     and no key is cached;
+//   - 500 for every other error (server or verifier failure), with a generic
+//     body and no challenge.
+//
+// The body is {"error": code, "error_description": text}; a "cause" object is
+// added only with BearerOptions.ShowErrorDetails and never holds the token or
+// its claims.
+func (b *Bearer) ErrorResponse(err error) ErrorResponse {
+	var e *Error
+	if !errors.As(err, &e) || !e.Code.isBearerCode() {
+		return serverErrorResponse(err, b.opts.ShowErrorDetails, b.secret(err))
+	}
+	body := errorBody{Error: string(e.Code), ErrorDescription: e.describe()}
+	status := http.StatusUnauthorized
+	if e.Code == CodeMissingRequiredScopes {
+		status = http.StatusForbidden
+		body.MissingScopes = e.MissingScopes
+	}
+	if b.opts.ShowErrorDetails {
+		body.Cause = bearerCause(e, b.secret(err))
+	}
+	hdr := jsonHeader()
+	hdr.Set("WWW-Authenticate", b.challenge(e))
+	return ErrorResponse{Status: status, Header: hdr, Body: marshalBody(body)}
+}
+
+// challenge renders the WWW-Authenticate value for e.
+func (b *Bearer) challenge(e *Error) string {
+	var c Challenge
+	c.Set("realm", b.opts.Realm)
+	code := e.Code.RFC6750()
+	if b.opts.LibraryErrorCodes && e.Code != CodeMissingAuthHeader {
+		code = string(e.Code)
+	}
+	if code != "" {
+		c.Set("error", code)
+		c.Set("error_description", e.describe())
+	}
+	c.Set("resource_metadata", b.metadataURL)
+	c.Set("scope", b.scopeParam)
+	return c.String()
+}
+
+// bearerCause is the "cause" of a refusal shown with ShowErrorDetails.
+func bearerCause(e *Error, scrub func(string) string) any {
+	switch e.Code {
+	case CodeInvalidIssuer, CodeInvalidAudience:
+		cause := map[string]any{"expected": e.Expected}
+		if e.Actual != nil {
+			cause["actual"] = e.Actual
+		}
+		return cause
+	case CodeMissingRequiredScopes:
+		return map[string]any{"missing_scopes": e.MissingScopes}
+	}
+	reason := e.Detail
+	if e.Err != nil {
+		if reason != "" {
+			reason += ": "
+		}
+		reason += e.Err.Error()
+	}
+	if reason == "" {
+		return nil
+	}
+	return map[string]any{"reason": scrub(reason)}
+}
+
+// secret returns a function that removes the request's token from a text a
+// custom verifier may have put it in.
+func (b *Bearer) secret(err error) func(string) string {
+	var te *tokenBearingError
+	if errors.As(err, &te) && len(te.token) >= 8 {
+		return func(s string) string { return strings.ReplaceAll(s, te.token, "[token]") }
+	}
+	return func(s string) string { return s }
+}
+
+// tokenBearingError carries the token next to an error from a custom
+// verifier, only so that the token can be scrubbed from the error details.
+type tokenBearingError struct {
+	error
+	token string
+}
+
+func (e *tokenBearingError) Unwrap() error { return e.error }
+
+// serverErrorResponse is the 500 (or 503) answer to a server-side failure.
+func serverErrorResponse(err error, details bool, scrub func(string) string) ErrorResponse {
+	hdr := jsonHeader()
+	var e *Error
+	if errors.As(err, &e) && e.Code == CodeServerUnavailable {
+		secs := int64(math.Ceil(e.RetryAfter.Seconds()))
+		hdr.Set("Retry-After", strconv.FormatInt(max(secs, 1), 10))
+		body := errorBody{Error: string(CodeServerUnavailable), ErrorDescription: e.describe()}
+		if details && e.Err != nil {
+			body.Cause = innerCause(e.Err, scrub)
+		}
+		return ErrorResponse{Status: http.StatusServiceUnavailable, Header: hdr, Body: marshalBody(body)}
+	}
+	body := errorBody{Error: serverErrorCode, ErrorDescription: serverErrorDescription}
+	if details {
+		body.Cause = innerCause(err, scrub)
+	}
+	return ErrorResponse{Status: http.StatusInternalServerError, Header: hdr, Body: marshalBody(body)}
+}
+
+// innerCause is the "cause" of a server-side failure: the inner error's own
+// code and description, as the reference libraries show it.
+func innerCause(err error, scrub func(string) string) any {
+	var e *Error
+	if errors.As(err, &e) {
+		cause := map[string]any{"error": string(e.Code), "error_description": e.describe()}
+		if e.Detail != "" {
+			cause["detail"] = scrub(e.Detail)
+		}
+		return cause
+	}
+	return map[string]any{"error": serverErrorCode, "error_description": scrub(err.Error())}
+}
+
+// jsonHeader returns the headers every error response has.
+func jsonHeader() http.Header {
+	return http.Header{
+		"Content-Type":  {"application/json"},
+		"Cache-Control": {"no-store"},
+	}
+}
+
+// marshalBody renders the body; it cannot fail for these types.
+func marshalBody(b errorBody) []byte {
+	out, err := json.Marshal(b)
+	if err != nil {
+		return []byte(`{"error":"server_error","error_description":"An error occurred with the authorization server."}`)
+	}
+	return out
+}
+
+// WriteError writes the answer to err (see [Bearer.ErrorResponse]) to w.
+func (b *Bearer) WriteError(w http.ResponseWriter, err error) {
+	writeErrorResponse(w, b.ErrorResponse(err))
+}
+
+// writeErrorResponse writes resp to w.
+func writeErrorResponse(w http.ResponseWriter, resp ErrorResponse) {
+	hdr := w.Header()
+	for k, v := range resp.Header {
+		hdr[k] = v
+	}
+	hdr.Set("Content-Length", strconv.Itoa(len(resp.Body)))
+	w.WriteHeader(resp.Status)
+	_, _ = w.Write(resp.Body)
+}

@@ -1,0 +1,144 @@
+package mcpauth
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"golang.org/x/sync/singleflight"
+)
+
+// serverState is the runtime side of one trusted authorization server: its
+// metadata (given, or discovered lazily) and its key set. There is one per
+// issuer, shared by every resource that trusts it.
+type serverState struct {
+	issuer    string
+	typ       ServerType
+	allowHTTP bool
+	fetch     *fetcher
+	policy    *keyPolicy
+
+	meta     atomic.Pointer[AuthServerMetadata]
+	group    singleflight.Group
+	failures backoff
+
+	keysOnce sync.Mutex
+	keys     atomic.Pointer[keySet]
+}
+
+// metadata returns the server's metadata, discovering it on first use: one
+// fetch at a time, a failure remembered only for the backoff pause.
+func (s *serverState) metadata(ctx context.Context) (*AuthServerMetadata, error) {
+	if m := s.meta.Load(); m != nil {
+		return m, nil
+	}
+	if err, wait := s.failures.blocked(s.policy.now()); err != nil {
+		return nil, unavailable(err, wait)
+	}
+	ch := s.group.DoChan("discover", func() (any, error) {
+		if m := s.meta.Load(); m != nil {
+			return m, nil
+		}
+		return s.discover(context.WithoutCancel(ctx))
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.(*AuthServerMetadata), nil
+	case <-ctx.Done():
+		return nil, &Error{Code: CodeServerUnavailable, Detail: "the request ended while waiting for the metadata of " + s.issuer, Err: ctx.Err(), RetryAfter: minRetryBackoff}
+	}
+}
+
+// discover performs one discovery, checks the result and stores it.
+func (s *serverState) discover(ctx context.Context) (*AuthServerMetadata, error) {
+	start := s.policy.now()
+	wellKnown, _ := DiscoveryURL(s.issuer, s.typ) // the issuer was checked by New
+	m, err := s.fetch.discover(ctx, s.issuer, s.typ)
+	if err == nil {
+		err = checkServerMetadata(m, s.allowHTTP, s.policy.log)
+	}
+	s.policy.obs.DiscoveryFetched(DiscoveryEvent{Issuer: s.issuer, URL: wellKnown, Duration: s.policy.now().Sub(start), Err: err})
+	if err != nil {
+		wait := s.failures.fail(s.policy.now(), err)
+		s.policy.log.Warn("mcpauth: authorization server discovery failed", "issuer", s.issuer, "url", wellKnown, "retry_in", wait, "error", err)
+		return nil, unavailable(err, wait)
+	}
+	s.failures.succeed()
+	s.meta.Store(m)
+	s.policy.log.Debug("mcpauth: authorization server discovered", "issuer", s.issuer, "url", wellKnown)
+	return m, nil
+}
+
+// keySet returns the issuer's key set, created once its jwks_uri is known.
+func (s *serverState) keySet(ctx context.Context) (*keySet, error) {
+	if ks := s.keys.Load(); ks != nil {
+		return ks, nil
+	}
+	m, err := s.metadata(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if m.JWKSURI == "" {
+		return nil, &Error{Code: CodeMissingJWKSURI, Detail: fmt.Sprintf("the metadata of %s has no jwks_uri", s.issuer)}
+	}
+	s.keysOnce.Lock()
+	defer s.keysOnce.Unlock()
+	if ks := s.keys.Load(); ks != nil {
+		return ks, nil
+	}
+	ks := newKeySet(s.issuer, m.JWKSURI, s.fetch, s.policy)
+	s.keys.Store(ks)
+	return ks, nil
+}
+
+// checkServerMetadata applies the MCP requirements (ValidateServerConfig)
+// and the URL policy to metadata: errors are returned, warnings logged.
+func checkServerMetadata(m *AuthServerMetadata, allowHTTP bool, log *slog.Logger) error {
+	res := ValidateServerConfig(*m)
+	if !res.Valid {
+		descs := make([]string, len(res.Errors))
+		for i, e := range res.Errors {
+			descs[i] = string(e.Code)
+		}
+		return &Error{Code: CodeInvalidServerConfig, Detail: fmt.Sprintf("authorization server %s does not meet the MCP requirements: %s", m.Issuer, strings.Join(descs, ", "))}
+	}
+	for _, w := range res.Warnings {
+		log.Warn("mcpauth: authorization server configuration has a warning", "issuer", m.Issuer, "code", w.Code, "description", w.Description)
+	}
+	if m.JWKSURI != "" {
+		if err := checkEndpointURL("jwks_uri", m.JWKSURI, allowHTTP); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkEndpointURL requires an absolute https URL; http is accepted for
+// loopback hosts (local development and tests) or when allowHTTP is set.
+func checkEndpointURL(what, raw string, allowHTTP bool) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return configError("%s %q must be an absolute https URL", what, raw)
+	}
+	if u.Scheme == "http" && !allowHTTP && !isLoopbackHost(u.Hostname()) {
+		return configError("%s %q uses http: https is required except for loopback hosts (set Config.AllowInsecureHTTP to allow it)", what, raw)
+	}
+	return nil
+}
+
+// isLoopbackHost reports whether host is localhost or a loopback IP address.
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
