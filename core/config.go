@@ -258,7 +258,6 @@ func checkResourceIdentifier(resource string, allowHTTP bool) error {
 	return checkEndpointURL("resource", resource, allowHTTP)
 }
 
-
 // orDefault returns d when v is not positive.
 func orDefault(v, d time.Duration) time.Duration {
 	if v <= 0 {

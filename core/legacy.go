@@ -1,7 +1,6 @@
 package mcpauth
 
 import (
-	"encoding/json"
 	"net/http"
 )
 
@@ -20,7 +19,7 @@ func (h *serverMetadataHandler) ServeHTTP(w http.ResponseWriter, r *http.Request
 		writeErrorResponse(w, serverErrorResponse(err, false, nil))
 		return
 	}
-	body, err := json.Marshal(m)
+	body, err := marshalJSON(m)
 	if err != nil {
 		writeErrorResponse(w, serverErrorResponse(err, false, nil))
 		return

@@ -1,7 +1,6 @@
 package mcpauth
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -72,7 +71,7 @@ func renderResourceMetadata(pr ProtectedResource, issuers []string) ([]byte, err
 		DPoPBoundAccessTokensRequired:         pr.DPoPBoundAccessTokensRequired,
 		AuthorizationServers:                  issuers,
 	}
-	b, err := json.Marshal(doc)
+	b, err := marshalJSON(doc)
 	if err != nil {
 		return nil, configError("rendering the metadata of %q: %v", pr.Resource, err)
 	}

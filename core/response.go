@@ -1,6 +1,7 @@
 package mcpauth
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"math"
@@ -176,13 +177,26 @@ func jsonHeader() http.Header {
 	}
 }
 
-// marshalBody renders the body; it cannot fail for these types.
+// marshalBody renders the body compactly, without HTML escaping (the body
+// is JSON for API clients, and the descriptions contain '<' and '>'); it
+// cannot fail for these types.
 func marshalBody(b errorBody) []byte {
-	out, err := json.Marshal(b)
+	out, err := marshalJSON(b)
 	if err != nil {
 		return []byte(`{"error":"server_error","error_description":"An error occurred with the authorization server."}`)
 	}
 	return out
+}
+
+// marshalJSON is json.Marshal without HTML escaping.
+func marshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // WriteError writes the answer to err (see [Bearer.ErrorResponse]) to w.

@@ -1,0 +1,47 @@
+package mcpauth_test
+
+import (
+	"net"
+	"net/http"
+	"testing"
+
+	mcpauth "github.com/go-mcpauth/mcpauth/core"
+	"github.com/go-mcpauth/mcpauth/core/mcpauthtest/conformance"
+)
+
+// TestConformance runs the adapters' shared suite against core's own
+// net/http middleware and metadata handler.
+func TestConformance(t *testing.T) {
+	conformance.Run(t, "net/http", func(t *testing.T, app conformance.App) string {
+		reply := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			info, ok := mcpauth.AuthInfoFromContext(r.Context())
+			status, body := conformance.Reply(info, ok, r.Context())
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			_, _ = w.Write(body)
+		})
+		mux := http.NewServeMux()
+		for _, route := range app.Auth.MetadataRoutes() {
+			mux.Handle(route.Path, route.Handler)
+		}
+		mux.Handle("/mcp", app.Bearer.Middleware()(reply))
+		mux.Handle("/custom", app.Custom.Middleware()(reply))
+		mux.Handle("/optional", app.Bearer.Middleware(mcpauth.Optional())(reply))
+		mux.Handle("/skipped", app.Bearer.Middleware(mcpauth.Skip(func(r *http.Request) bool { return r.URL.Path == "/skipped" }))(reply))
+		mux.Handle("/bridge", app.Bearer.Middleware()(conformance.BridgeHandler()))
+		return serve(t, mux)
+	})
+}
+
+// serve starts h on a loopback listener for the test's lifetime.
+func serve(t *testing.T, h http.Handler) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: h}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return "http://" + ln.Addr().String()
+}
