@@ -1,7 +1,6 @@
 package mcpauth_test
 
 import (
-	"net"
 	"net/http"
 	"testing"
 
@@ -33,15 +32,3 @@ func TestConformance(t *testing.T) {
 	})
 }
 
-// serve starts h on a loopback listener for the test's lifetime.
-func serve(t *testing.T, h http.Handler) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: h}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return "http://" + ln.Addr().String()
-}

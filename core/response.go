@@ -95,11 +95,10 @@ func (b *Bearer) challenge(e *Error) string {
 func bearerCause(e *Error, scrub func(string) string) any {
 	switch e.Code {
 	case CodeInvalidIssuer, CodeInvalidAudience:
-		cause := map[string]any{"expected": e.Expected}
-		if e.Actual != nil {
-			cause["actual"] = e.Actual
-		}
-		return cause
+		return struct {
+			Expected any `json:"expected"`
+			Actual   any `json:"actual,omitempty"`
+		}{e.Expected, e.Actual}
 	case CodeMissingRequiredScopes:
 		return map[string]any{"missing_scopes": e.MissingScopes}
 	}
@@ -158,15 +157,16 @@ func serverErrorResponse(err error, details bool, scrub func(string) string) Err
 // innerCause is the "cause" of a server-side failure: the inner error's own
 // code and description, as the reference libraries show it.
 func innerCause(err error, scrub func(string) string) any {
+	type cause struct {
+		Error            string `json:"error"`
+		ErrorDescription string `json:"error_description"`
+		Detail           string `json:"detail,omitempty"`
+	}
 	var e *Error
 	if errors.As(err, &e) {
-		cause := map[string]any{"error": string(e.Code), "error_description": e.describe()}
-		if e.Detail != "" {
-			cause["detail"] = scrub(e.Detail)
-		}
-		return cause
+		return cause{string(e.Code), e.describe(), scrub(e.Detail)}
 	}
-	return map[string]any{"error": serverErrorCode, "error_description": scrub(err.Error())}
+	return cause{Error: serverErrorCode, ErrorDescription: scrub(err.Error())}
 }
 
 // jsonHeader returns the headers every error response has.

@@ -1,0 +1,145 @@
+package mcpauth_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	mcpauth "github.com/go-mcpauth/mcpauth/core"
+	"github.com/go-mcpauth/mcpauth/core/mcpauthtest"
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// serve starts h on a loopback listener for the test's lifetime and returns
+// its base URL.
+func serve(t testing.TB, h http.Handler) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: h}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+// response is what a test request got back.
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+// get sends method to url with the given Authorization values.
+func send(t testing.TB, method, url string, auth ...string) response {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(auth) > 0 {
+		req.Header["Authorization"] = auth
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return response{status: resp.StatusCode, header: resp.Header, body: string(body)}
+}
+
+// echoHandler answers 200 with the subject of the request's AuthInfo.
+var echoHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	info, ok := mcpauth.AuthInfoFromContext(r.Context())
+	if !ok {
+		_, _ = io.WriteString(w, "anonymous")
+		return
+	}
+	_, _ = io.WriteString(w, "hello "+info.Subject)
+})
+
+// protect serves bearer's middleware around echoHandler and returns the URL.
+func protect(t testing.TB, b *mcpauth.Bearer) string {
+	t.Helper()
+	return serve(t, b.Middleware()(echoHandler))
+}
+
+// resourceAuth builds an Auth with one resource trusting the given issuers
+// (discovered over OIDC).
+func resourceAuth(t testing.TB, resource string, issuers ...*mcpauthtest.Issuer) *mcpauth.Auth {
+	t.Helper()
+	var servers []mcpauth.AuthServer
+	for _, i := range issuers {
+		servers = append(servers, mcpauth.Discover(i.URL(), mcpauth.OIDC))
+	}
+	auth, err := mcpauth.New(mcpauth.Config{
+		ProtectedResources: []mcpauth.ProtectedResource{{Resource: resource, AuthorizationServers: servers}},
+		Logger:             quietLogger(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return auth
+}
+
+// jwtBearer builds a JWT bearer for resource with opts.
+func jwtBearer(t testing.TB, auth *mcpauth.Auth, opts mcpauth.BearerOptions, jwtOpts ...mcpauth.JWTOption) *mcpauth.Bearer {
+	t.Helper()
+	b, err := auth.BearerAuth(mcpauth.JWT(jwtOpts...), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// quietLogger discards logs.
+func quietLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// logCapture records log lines for assertions.
+type logCapture struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (c *logCapture) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return c.buf.Write(p)
+	}), &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+func (c *logCapture) String() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.buf.String()
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// authenticate runs b on one Authorization value.
+func authenticate(b *mcpauth.Bearer, header string) (*mcpauth.AuthInfo, error) {
+	return b.Authenticate(context.Background(), header)
+}
+
+// hs256Token signs a valid-looking token with an HMAC secret, which no JWKS
+// key may verify.
+func hs256Token(t testing.TB, issuer string) string {
+	t.Helper()
+	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"iss": issuer, "sub": "u", "exp": time.Now().Add(time.Hour).Unix()})
+	s, err := tok.SignedString([]byte("super-secret-key-for-testing"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
