@@ -2,10 +2,14 @@ module github.com/go-mcpauth/mcpauth/adapters/echo
 
 go 1.25.0
 
-require github.com/go-mcpauth/mcpauth/core v0.0.0
+require (
+	github.com/go-mcpauth/mcpauth/core v0.0.0
+	github.com/labstack/echo/v4 v4.16.0
+)
 
 require (
-	github.com/labstack/echo/v4 v4.16.0 // indirect
+	github.com/MicahParks/jwkset v0.11.4 // indirect
+	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
 	github.com/labstack/gommon v0.5.0 // indirect
 	github.com/mattn/go-colorable v0.1.15 // indirect
 	github.com/mattn/go-isatty v0.0.22 // indirect
@@ -13,8 +17,10 @@ require (
 	github.com/valyala/fasttemplate v1.2.2 // indirect
 	golang.org/x/crypto v0.53.0 // indirect
 	golang.org/x/net v0.56.0 // indirect
+	golang.org/x/sync v0.22.0 // indirect
 	golang.org/x/sys v0.46.0 // indirect
 	golang.org/x/text v0.40.0 // indirect
+	golang.org/x/time v0.15.0 // indirect
 )
 
 replace github.com/go-mcpauth/mcpauth/core => ../../core
