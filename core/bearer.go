@@ -49,6 +49,19 @@ type BearerOptions struct {
 	LibraryErrorCodes bool
 	// Realm, when set, is the realm attribute of the challenges.
 	Realm string
+	// TokenCacheSize bounds the verified-token cache of JWT mode: a token
+	// seen again skips the parse and the signature check, while its expiry,
+	// the presence of its key in the issuer's JWKS and the issuer, audience
+	// and scope requirements are checked on every request. Entries are keyed
+	// by the token's SHA-256 (the token is not kept), never outlive the
+	// token's "exp" nor TokenCacheMaxAge, die when their key leaves the JWKS,
+	// and only successful verifications are stored. Zero means
+	// DefaultTokenCacheSize (10,000 entries, about 1 KiB each for a typical
+	// token); a negative value disables the cache.
+	TokenCacheSize int
+	// TokenCacheMaxAge bounds how long a verification is reused. Zero means
+	// DefaultTokenCacheMaxAge (5 min).
+	TokenCacheMaxAge time.Duration
 }
 
 // Bearer checks the bearer tokens of requests to one protected resource.
@@ -66,13 +79,15 @@ type Bearer struct {
 	now         func() time.Time
 	metadataURL string
 	scopeParam  string
+	cache       *tokenCache
+	obs         Observer
 }
 
 // BearerAuth builds the bearer check of one resource, with v verifying the
 // tokens: [JWT] or a [VerifyFunc]. Every configuration error is reported
 // here: a missing or unknown Resource, a nil or misconfigured verifier.
 func (a *Auth) BearerAuth(v Verifier, opts BearerOptions) (*Bearer, error) {
-	b := &Bearer{opts: opts, servers: map[string]*serverState{}, now: a.policy.now}
+	b := &Bearer{opts: opts, servers: map[string]*serverState{}, now: a.policy.now, obs: a.policy.obs}
 	switch vv := v.(type) {
 	case *jwtVerifier:
 		if err := vv.check(); err != nil {
@@ -143,6 +158,11 @@ func (a *Auth) BearerAuth(v Verifier, opts BearerOptions) (*Bearer, error) {
 	b.times = timeRules{leeway: leeway}
 	if b.jwt != nil {
 		b.times.requireExp = b.jwt.requireExp
+		size := opts.TokenCacheSize
+		if size == 0 {
+			size = DefaultTokenCacheSize
+		}
+		b.cache = newTokenCache(size, orDefault(opts.TokenCacheMaxAge, DefaultTokenCacheMaxAge))
 	}
 	return b, nil
 }
@@ -164,14 +184,14 @@ func (b *Bearer) ResourceMetadataURL() string { return b.metadataURL }
 // that issuer's keys; custom mode: the VerifyFunc); then its issuer must be
 // trusted, its audience must match and every required scope must be granted.
 func (b *Bearer) Authenticate(ctx context.Context, authorization ...string) (*AuthInfo, error) {
-	token, err := ExtractBearerToken(authorization...)
+	token, err := splitBearer(authorization)
 	if err != nil {
 		return nil, err
 	}
 	var info *AuthInfo
 	if b.jwt != nil {
 		info, err = b.verifyJWT(ctx, token)
-	} else {
+	} else if err = checkB64Token(token); err == nil {
 		info, err = b.verifyCustom(ctx, token)
 	}
 	if err != nil {
@@ -189,9 +209,9 @@ func (b *Bearer) verifyCustom(ctx context.Context, token string) (*AuthInfo, err
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) && e.Code.isBearerCode() {
-			return nil, &tokenBearingError{error: err, token: token}
+			return nil, &tokenBearingError{err: err, token: token}
 		}
-		return nil, &tokenBearingError{error: fmt.Errorf("the VerifyFunc failed: %w", err), token: token}
+		return nil, &tokenBearingError{err: fmt.Errorf("the VerifyFunc failed: %w", err), token: token}
 	}
 	if info == nil {
 		return nil, &Error{Code: CodeTokenVerificationFailed, Detail: "the VerifyFunc returned neither an AuthInfo nor an error"}

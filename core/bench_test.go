@@ -29,15 +29,22 @@ func benchPool(b *testing.B, iss *mcpauthtest.Issuer, n int) []string {
 	return tokens
 }
 
-// BenchmarkBearer measures the full bearer check (extraction, parse,
-// issuer, times, claims, key lookup, signature, audience and scopes) of
-// Bearer.Authenticate. cold: a different token every iteration, so every
-// iteration verifies a signature.
+// BenchmarkBearer measures the full bearer check of Bearer.Authenticate
+// (extraction, then either the verified-token cache or parse, issuer, times,
+// claims, key lookup and signature; then audience and scopes):
+//
+//   - cold: a different token every iteration and the verified-token cache
+//     off, so every iteration parses and verifies a signature;
+//   - hot: the same token every iteration, answered from the cache;
+//   - hot-parallel: hot from GOMAXPROCS goroutines, to show it scales.
 func BenchmarkBearer(b *testing.B) {
 	for _, alg := range benchAlgorithms {
 		iss := mcpauthtest.MustNewIssuer(b, mcpauthtest.WithAlgorithms(alg))
 		auth := resourceAuth(b, benchResource, iss)
-		bearer := jwtBearer(b, auth, mcpauth.BearerOptions{Resource: benchResource, RequiredScopes: []string{"read"}})
+		opts := mcpauth.BearerOptions{Resource: benchResource, RequiredScopes: []string{"read"}}
+		cached := jwtBearer(b, auth, opts)
+		opts.TokenCacheSize = -1
+		bearer := jwtBearer(b, auth, opts)
 		tokens := benchPool(b, iss, 256)
 		headers := make([]string, len(tokens))
 		for i, t := range tokens {
@@ -54,6 +61,27 @@ func BenchmarkBearer(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+		})
+		b.Run(alg+"/hot", func(b *testing.B) {
+			b.ReportAllocs()
+			ctx := context.Background()
+			for b.Loop() {
+				if _, err := cached.Authenticate(ctx, headers[0]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(alg+"/hot-parallel", func(b *testing.B) {
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				ctx := context.Background()
+				for i := 0; pb.Next(); i++ {
+					if _, err := cached.Authenticate(ctx, headers[i%8]); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
 		})
 	}
 }

@@ -17,6 +17,31 @@ package mcpauth
 // anyway. The token is never read from the query string or the body: the MCP
 // authorization specification forbids it.
 func ExtractBearerToken(values ...string) (string, error) {
+	token, err := splitBearer(values)
+	if err != nil {
+		return "", err
+	}
+	if err := checkB64Token(token); err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// errNotB64Token refuses a token outside the RFC 6750 grammar.
+var errNotB64Token = &Error{Code: CodeInvalidAuthHeaderFormat, Detail: "the token is not an RFC 6750 b64token (one word of letters, digits and -._~+/ with optional trailing =)"}
+
+// checkB64Token returns errNotB64Token unless token is a b64token.
+func checkB64Token(token string) error {
+	if !isB64Token(token) {
+		return errNotB64Token
+	}
+	return nil
+}
+
+// splitBearer applies every rule of ExtractBearerToken but the token's
+// character set, which the bearer checks only when the token is not in its
+// verified-token cache (a cached token was checked when it was verified).
+func splitBearer(values []string) (string, error) {
 	switch len(values) {
 	case 0:
 		return "", ErrMissingAuthHeader
@@ -38,11 +63,7 @@ func ExtractBearerToken(values ...string) (string, error) {
 	if v[len(scheme)] != ' ' {
 		return "", &Error{Code: CodeInvalidAuthHeaderFormat, Detail: "expected one space after the Bearer scheme"}
 	}
-	token := v[len(scheme)+1:]
-	if !isB64Token(token) {
-		return "", &Error{Code: CodeInvalidAuthHeaderFormat, Detail: "the token is not an RFC 6750 b64token (one word of letters, digits and -._~+/ with optional trailing =)"}
-	}
-	return token, nil
+	return v[len(scheme)+1:], nil
 }
 
 // trimOWS removes optional white space (RFC 9110 §5.6.3: spaces and tabs)
@@ -86,13 +107,18 @@ func isB64Token(s string) bool {
 		return false
 	}
 	for i := 0; i < end; i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case c == '-', c == '.', c == '_', c == '~', c == '+', c == '/':
-		default:
+		if !b64TokenChars[s[i]] {
 			return false
 		}
 	}
 	return true
 }
+
+// b64TokenChars marks the characters of RFC 6750's b64token (before "=").
+var b64TokenChars = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/'
+	}
+	return t
+}()

@@ -2,6 +2,7 @@ package mcpauth
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
@@ -23,9 +24,16 @@ const maxJWKSKeys = 100
 
 // publicKey is one usable verification key of an issuer's JWKS.
 type publicKey struct {
+	id  uint64 // identity of the key material, kept across refreshes
 	kid string
 	alg string // the JWK "alg"; empty when the JWK does not restrict it
 	key any    // *rsa.PublicKey, *ecdsa.PublicKey or ed25519.PublicKey
+}
+
+// sameKey reports whether k and o are the same JWK: kid, alg and key material.
+func (k publicKey) sameKey(o publicKey) bool {
+	eq, ok := k.key.(interface{ Equal(crypto.PublicKey) bool })
+	return ok && k.kid == o.kid && k.alg == o.alg && eq.Equal(o.key)
 }
 
 // skippedKey records a JWK that was left out of the key set, and why.

@@ -12,6 +12,16 @@ import (
 // the resource's trusted servers, then times and claim types; only then the
 // issuer's keys and the signature.
 func (b *Bearer) verifyJWT(ctx context.Context, token string) (*AuthInfo, error) {
+	var d tokenDigest
+	if b.cache != nil && len(token) <= b.jwt.maxTokenSize {
+		d = digest(token)
+		if info := b.fromCache(ctx, d, token); info != nil {
+			return info, nil
+		}
+	}
+	if err := checkB64Token(token); err != nil {
+		return nil, err
+	}
 	p, err := parseToken(token, b.jwt.maxTokenSize, b.jwt.allows)
 	if err != nil {
 		return nil, err
@@ -43,51 +53,78 @@ func (b *Bearer) verifyJWT(ctx context.Context, token string) (*AuthInfo, error)
 	if err != nil {
 		return nil, err
 	}
-	if err := b.checkSignature(ctx, ks, snap, p); err != nil {
+	keyID, err := b.checkSignature(ctx, ks, snap, p)
+	if err != nil {
 		return nil, err
 	}
+	if b.cache != nil {
+		stored := *info
+		stored.Token = ""
+		b.cache.put(d, &cachedToken{info: &stored, keys: ks, keyID: keyID}, exp, b.now())
+	}
 	return info, nil
+}
+
+// fromCache returns the AuthInfo of an earlier verification of token, or nil.
+// A hit still requires the key that verified it to be in the issuer's
+// current key set (which this call keeps refreshed as a full verification
+// would); the caller then applies the audience and scope requirements.
+func (b *Bearer) fromCache(ctx context.Context, d tokenDigest, token string) *AuthInfo {
+	now := b.now()
+	e := b.cache.get(d, now)
+	if e != nil {
+		if snap, err := e.keys.currentAt(ctx, now); err == nil && snap.hasKeyID(e.keyID) {
+			b.obs.TokenCacheLookup(true)
+			info := *e.info
+			info.Token = token
+			return &info
+		}
+		b.cache.drop(d)
+	}
+	b.obs.TokenCacheLookup(false)
+	return nil
 }
 
 // checkSignature verifies p's signature with the matching keys of snap. When
 // none matches the kid, or the signature fails with a cached key, the key
 // set may have rotated: one refresh is made if the limiter allows it now
 // (never waiting for it), and the check is repeated with the new keys.
-func (b *Bearer) checkSignature(ctx context.Context, ks *keySet, snap *keySnapshot, p *parsedToken) error {
-	err := verifyWith(snap, p)
+func (b *Bearer) checkSignature(ctx context.Context, ks *keySet, snap *keySnapshot, p *parsedToken) (uint64, error) {
+	id, err := verifyWith(snap, p)
 	if err == nil {
-		return nil
+		return id, nil
 	}
 	reason := RefreshBadKey
 	if p.kid != "" && !snap.hasKID(p.kid) {
 		reason = RefreshUnknownKID
 	}
 	if !ks.refreshAllowed() {
-		return err
+		return 0, err
 	}
 	fresh, ferr := ks.refresh(ctx, reason)
 	if ferr != nil || fresh == snap {
-		return err
+		return 0, err
 	}
 	return verifyWith(fresh, p)
 }
 
-// verifyWith tries the keys of snap that fit p's kid and algorithm.
-func verifyWith(snap *keySnapshot, p *parsedToken) error {
+// verifyWith tries the keys of snap that fit p's kid and algorithm and
+// returns the identity of the key that verified the signature.
+func verifyWith(snap *keySnapshot, p *parsedToken) (uint64, error) {
 	var buf [maxKeyCandidates]publicKey
 	keys := snap.match(p.kid, p.alg, buf[:])
 	if len(keys) == 0 {
 		if p.kid != "" {
-			return tokenError("no key with kid %s for algorithm %s in the issuer's JWKS", quoteShort(p.kid), p.alg)
+			return 0, tokenError("no key with kid %s for algorithm %s in the issuer's JWKS", quoteShort(p.kid), p.alg)
 		}
-		return tokenError("the token has no kid and no key for algorithm %s is in the issuer's JWKS", p.alg)
+		return 0, tokenError("the token has no kid and no key for algorithm %s is in the issuer's JWKS", p.alg)
 	}
 	method := signingMethods[p.alg]
 	var last error
 	for _, k := range keys {
 		if last = method.Verify(p.signingInput, p.signature, k.key); last == nil {
-			return nil
+			return k.id, nil
 		}
 	}
-	return &Error{Code: CodeInvalidToken, Detail: "the signature does not verify with the issuer's keys", Err: last}
+	return 0, &Error{Code: CodeInvalidToken, Detail: "the signature does not verify with the issuer's keys", Err: last}
 }

@@ -64,6 +64,39 @@ func (s *keySnapshot) match(kid, alg string, buf []publicKey) []publicKey {
 	return out
 }
 
+// hasKeyID reports whether the key with this identity is still in the set.
+func (s *keySnapshot) hasKeyID(id uint64) bool {
+	for _, k := range s.keys {
+		if k.id == id {
+			return true
+		}
+	}
+	return false
+}
+
+// keyIDs numbers key material: a key keeps its number across refreshes while
+// the JWKS keeps publishing it, and a new or replaced key gets a new one, so
+// that a verified-token cache entry can tell whether its key is still there.
+var keyIDs atomic.Uint64
+
+// assignKeyIDs gives each new key the identity of the same key in old, or a
+// fresh one.
+func assignKeyIDs(keys []publicKey, old *keySnapshot) {
+	for i := range keys {
+		if old != nil {
+			for _, o := range old.keys {
+				if keys[i].sameKey(o) {
+					keys[i].id = o.id
+					break
+				}
+			}
+		}
+		if keys[i].id == 0 {
+			keys[i].id = keyIDs.Add(1)
+		}
+	}
+}
+
 // hasKID reports whether a key with this kid is cached, whatever its type.
 func (s *keySnapshot) hasKID(kid string) bool {
 	for _, k := range s.keys {
@@ -114,8 +147,12 @@ func newKeySet(issuer, uri string, f *fetcher, p *keyPolicy) *keySet {
 // is down later must not take the resource server down), or fetched now if
 // there is none. A stale-soon snapshot starts a background refresh.
 func (s *keySet) current(ctx context.Context) (*keySnapshot, error) {
+	return s.currentAt(ctx, s.policy.now())
+}
+
+// currentAt is current for a caller that already read the clock.
+func (s *keySet) currentAt(ctx context.Context, now time.Time) (*keySnapshot, error) {
 	snap := s.snap.Load()
-	now := s.policy.now()
 	switch {
 	case snap == nil:
 		return s.refresh(ctx, RefreshInitial)
@@ -191,6 +228,7 @@ func (s *keySet) load(ctx context.Context, reason RefreshReason) (*keySnapshot, 
 		return nil, unavailable(err, wait)
 	}
 	s.failures.succeed()
+	assignKeyIDs(keys, s.snap.Load())
 	now := s.policy.now()
 	snap := &keySnapshot{
 		keys:      keys,

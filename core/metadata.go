@@ -81,7 +81,9 @@ func renderResourceMetadata(pr ProtectedResource, issuers []string) ([]byte, err
 // MetadataRoute is one path the metadata handler answers, for routers that
 // register routes one by one (the framework adapters do).
 type MetadataRoute struct {
-	// Path is the URL path, e.g. "/.well-known/oauth-protected-resource/mcp".
+	// Path is the URL path, e.g. "/.well-known/oauth-protected-resource/mcp",
+	// percent-encoded as in the resource identifier (compare it with
+	// r.URL.EscapedPath(); routers that match decoded paths must decode it).
 	Path string
 	// Handler answers GET, HEAD and OPTIONS on Path.
 	Handler http.Handler

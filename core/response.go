@@ -16,7 +16,8 @@ type ErrorResponse struct {
 	// Status is 401, 403, 500 or 503.
 	Status int
 	// Header holds Content-Type, Cache-Control and, as the case needs,
-	// WWW-Authenticate and Retry-After.
+	// WWW-Authenticate and Retry-After. [Bearer.WriteError] also sets
+	// Content-Length to len(Body); adapters do the same.
 	Header http.Header
 	// Body is the JSON body.
 	Body []byte
@@ -119,20 +120,31 @@ func bearerCause(e *Error, scrub func(string) string) any {
 // custom verifier may have put it in.
 func (b *Bearer) secret(err error) func(string) string {
 	var te *tokenBearingError
-	if errors.As(err, &te) && len(te.token) >= 8 {
-		return func(s string) string { return strings.ReplaceAll(s, te.token, "[token]") }
+	if errors.As(err, &te) {
+		return te.scrub
 	}
 	return func(s string) string { return s }
 }
 
-// tokenBearingError carries the token next to an error from a custom
-// verifier, only so that the token can be scrubbed from the error details.
+// tokenBearingError wraps an error from a custom verifier, whose text may
+// contain the token: Error() and the error details show it as "[token]".
 type tokenBearingError struct {
-	error
+	err   error
 	token string
 }
 
-func (e *tokenBearingError) Unwrap() error { return e.error }
+func (e *tokenBearingError) Error() string { return e.scrub(e.err.Error()) }
+
+func (e *tokenBearingError) Unwrap() error { return e.err }
+
+// scrub replaces the token in s (tokens under 8 bytes are left: replacing
+// them would mangle ordinary words).
+func (e *tokenBearingError) scrub(s string) string {
+	if len(e.token) < 8 {
+		return s
+	}
+	return strings.ReplaceAll(s, e.token, "[token]")
+}
 
 // serverErrorResponse is the 500 (or 503) answer to a server-side failure.
 func serverErrorResponse(err error, details bool, scrub func(string) string) ErrorResponse {
