@@ -176,7 +176,10 @@ func (b *Bearer) ResourceMetadataURL() string { return b.metadataURL }
 
 // Authenticate checks the request's credentials, given every value of its
 // Authorization header (see [ExtractBearerToken]). It returns the caller's
-// AuthInfo, or an *Error to answer with [Bearer.ErrorResponse].
+// AuthInfo, or an error to answer with [Bearer.ErrorResponse]: an *Error,
+// or, from a VerifyFunc, an error wrapping one or wrapping the verifier's own
+// failure (read it with errors.As, test it with errors.Is, never with a type
+// assertion).
 //
 // In order: the token is extracted; verified (JWT mode: structure, algorithm
 // allow-list, issuer among the resource's trusted servers before any network

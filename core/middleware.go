@@ -28,8 +28,9 @@ func Skip(skip func(*http.Request) bool) MiddlewareOption {
 }
 
 // OnError replaces the default answer to a refused request (which is
-// [Bearer.WriteError]). The handler is given the *Error; it may log it and
-// then call WriteError itself.
+// [Bearer.WriteError]). The handler is given the error of
+// [Bearer.Authenticate] (read it with errors.As); it may log it and then call
+// WriteError itself.
 func OnError(h func(w http.ResponseWriter, r *http.Request, err error)) MiddlewareOption {
 	return func(c *middlewareConfig) { c.onError = h }
 }

@@ -213,7 +213,13 @@ func marshalJSON(v any) ([]byte, error) {
 
 // WriteError writes the answer to err (see [Bearer.ErrorResponse]) to w.
 func (b *Bearer) WriteError(w http.ResponseWriter, err error) {
-	writeErrorResponse(w, b.ErrorResponse(err))
+	b.ErrorResponse(err).Write(w)
+}
+
+// Write writes the answer to w: its headers, Content-Length, the status and
+// the body.
+func (resp ErrorResponse) Write(w http.ResponseWriter) {
+	writeErrorResponse(w, resp)
 }
 
 // writeErrorResponse writes resp to w.
