@@ -41,7 +41,13 @@ func OnError(h func(w http.ResponseWriter, r *http.Request, err error)) Middlewa
 // with the AuthInfo in its context ([AuthInfoFromContext]).
 //
 //	mux.Handle("/mcp", bearer.Middleware()(mcpHandler))
+//
+// It panics, when called, if b is nil: a wiring mistake is reported at
+// start-up, not at the first request.
 func (b *Bearer) Middleware(opts ...MiddlewareOption) func(http.Handler) http.Handler {
+	if b == nil {
+		panic("mcpauth: Middleware called on a nil *Bearer (build it with Auth.BearerAuth)")
+	}
 	cfg := middlewareConfig{onError: func(w http.ResponseWriter, _ *http.Request, err error) { b.WriteError(w, err) }}
 	for _, o := range opts {
 		if o != nil {
