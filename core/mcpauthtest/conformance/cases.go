@@ -27,6 +27,8 @@ type testCase struct {
 	body string
 	// headers must be present with exactly these values.
 	headers map[string]string
+	// noContentType requires the answer to have no Content-Type.
+	noContentType bool
 	// anyStatusAbove accepts any status >= it (framework-specific answers
 	// such as 404 or 405 for routes the adapter does not serve).
 	anyStatusAbove int
@@ -132,7 +134,7 @@ func (s *suite) cases(t *testing.T) []testCase {
 			headers: map[string]string{"Content-Type": "application/json", "Access-Control-Allow-Origin": "*"}},
 		{name: "metadata HEAD", method: http.MethodHead, path: MetadataPath, status: 200, body: "",
 			headers: map[string]string{"Content-Type": "application/json", "Access-Control-Allow-Origin": "*"}},
-		{name: "metadata CORS preflight", method: http.MethodOptions, path: MetadataPath, status: 204, body: "",
+		{name: "metadata CORS preflight", method: http.MethodOptions, path: MetadataPath, status: 204, body: "", noContentType: true,
 			header:  map[string]string{"Origin": "https://app.example.com", "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "mcp-protocol-version"},
 			headers: map[string]string{"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS", "Access-Control-Allow-Headers": "mcp-protocol-version"}},
 		{name: "metadata POST is not served", method: http.MethodPost, path: MetadataPath, anyStatusAbove: 400, body: "-"},
@@ -163,6 +165,9 @@ func (s *suite) check(t *testing.T, framework string, c testCase) {
 	}
 	if c.body != "-" && string(body) != c.body {
 		t.Errorf("%s: body\n got %s\nwant %s", where, body, c.body)
+	}
+	if c.noContentType && resp.Header.Get("Content-Type") != "" {
+		t.Errorf("%s: unexpected Content-Type %q", where, resp.Header.Get("Content-Type"))
 	}
 	for k, want := range c.headers {
 		if v := resp.Header.Values(k); len(v) != 1 || v[0] != want {

@@ -132,8 +132,11 @@ func Run(t *testing.T, framework string, serve func(t *testing.T, app App) (base
 	s := &suite{
 		issuer:   mcpauthtest.MustNewIssuer(t),
 		stranger: mcpauthtest.MustNewIssuer(t),
-		client:   &http.Client{},
+		client:   &http.Client{Transport: &http.Transport{}},
 	}
+	// Idle keep-alive connections would hold up servers whose shutdown waits
+	// for every connection (fasthttp): close them when the test ends.
+	t.Cleanup(s.client.CloseIdleConnections)
 	auth, err := mcpauth.New(mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{{
 		Resource:             Resource,
 		AuthorizationServers: []mcpauth.AuthServer{mcpauth.Discover(s.issuer.URL(), mcpauth.OIDC)},
