@@ -14,7 +14,8 @@ import (
 // carrying the same token: treat it, its slices and its Claims map as
 // read-only.
 //
-// It marshals to JSON without the raw token.
+// It marshals to JSON with every field but the raw token (expires_at is
+// left out when the token has no expiry).
 type AuthInfo struct {
 	// Token is the raw bearer token, for handlers that must forward it.
 	// It is never marshalled to JSON and never logged by this package.
@@ -23,19 +24,19 @@ type AuthInfo struct {
 	Issuer string `json:"issuer"`
 	// ClientID is the OAuth client the token was issued to: the "client_id"
 	// claim (RFC 9068 §2.2), else "azp" (OpenID Connect), else empty.
-	ClientID string `json:"client_id,omitempty"`
+	ClientID string `json:"client_id"`
 	// Scopes are the granted scopes: the "scope" claim split on spaces
 	// (RFC 8693 §4.2) or given as a JSON array, else the "scopes" claim.
 	Scopes []string `json:"scopes"`
 	// Subject is the "sub" claim: the user (or client) the token speaks for.
 	Subject string `json:"subject"`
 	// Audience is the "aud" claim, a single string normalised to a one-item list.
-	Audience []string `json:"audience,omitempty"`
+	Audience []string `json:"audience"`
 	// ExpiresAt is the "exp" claim; zero when the token has none.
 	ExpiresAt time.Time `json:"expires_at,omitzero"`
 	// Claims holds every claim of the token payload as decoded JSON
 	// (numbers are float64).
-	Claims map[string]any `json:"claims,omitempty"`
+	Claims map[string]any `json:"claims"`
 }
 
 // HasScope reports whether the token grants scope (exact, case-sensitive).

@@ -1,0 +1,82 @@
+package mcpgosdk_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	mcpauth "github.com/go-mcpauth/mcpauth/core"
+	"github.com/go-mcpauth/mcpauth/core/mcpauthtest"
+
+	mcpgosdk "github.com/go-mcpauth/mcpauth/adapters/gosdk"
+)
+
+// An MCP server built on the official SDK, protected by mcpauth: the tool
+// reads the caller that the bearer middleware verified.
+func ExampleHandler() {
+	// A local issuer stands in for the authorization server.
+	iss, err := mcpauthtest.NewIssuer()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer iss.Close()
+	srv := httptest.NewUnstartedServer(nil)
+	resource := "http://" + srv.Listener.Addr().String() + "/mcp"
+
+	auth, err := mcpauth.New(mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{{
+		Resource:             resource,
+		AuthorizationServers: []mcpauth.AuthServer{mcpauth.Discover(iss.URL(), mcpauth.OIDC)},
+	}}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	bearer, err := auth.BearerAuth(mcpauth.JWT(), mcpauth.BearerOptions{Resource: resource, RequiredScopes: []string{"read"}})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// The MCP server and its tool.
+	server := mcp.NewServer(&mcp.Implementation{Name: "example", Version: "v1.0.0"}, nil)
+	mcp.AddTool(server, &mcp.Tool{Name: "whoami"}, func(ctx context.Context, req *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, any, error) {
+		info, ok := mcpgosdk.AuthInfo(req)
+		if !ok {
+			return nil, nil, fmt.Errorf("not authenticated")
+		}
+		text := fmt.Sprintf("%s via %s (session user %s)", info.Subject, info.ClientID, req.Extra.TokenInfo.UserID)
+		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: text}}}, nil, nil
+	})
+	sdk := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, &mcp.StreamableHTTPOptions{Stateless: true})
+
+	// The wiring: metadata, then bearer middleware → bridge → SDK handler.
+	mux := http.NewServeMux()
+	mux.Handle("/.well-known/oauth-protected-resource/", auth.MetadataHandler())
+	mux.Handle("/mcp", bearer.Middleware()(mcpgosdk.Handler(sdk)))
+	srv.Config.Handler = mux
+	srv.Start()
+	defer srv.Close()
+
+	// A client with a token of the issuer.
+	token, err := iss.Token(map[string]any{"sub": "alice", "client_id": "cli", "aud": resource, "scope": "read"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	client := mcp.NewClient(&mcp.Implementation{Name: "client", Version: "v1.0.0"}, nil)
+	cs, err := client.Connect(context.Background(), &mcp.StreamableClientTransport{
+		Endpoint:   resource,
+		HTTPClient: &http.Client{Transport: bearerTransport{token: token, base: http.DefaultTransport}},
+	}, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer cs.Close()
+	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "whoami"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.Content[0].(*mcp.TextContent).Text)
+	// Output: alice via cli (session user alice)
+}

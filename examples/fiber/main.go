@@ -1,0 +1,42 @@
+// Command fiber is an MCP server on fiber (v2), built on the official MCP Go
+// SDK and protected by MCP Auth: every request to /mcp needs a valid bearer
+// token, and the whoami tool answers with the caller the token names.
+//
+//	go run ./fiber
+//
+// With no MCP_AUTH_ISSUER it starts a development issuer and prints a token
+// and a curl command; see ../README.md for the configuration.
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	mcpfiber "github.com/go-mcpauth/mcpauth/adapters/fiber"
+	"github.com/go-mcpauth/mcpauth/examples/internal/app"
+)
+
+func main() { app.Main(app.Options{Name: "fiber"}, serve) }
+
+// serve mounts the example on fiber: the public protected resource metadata,
+// then the MCP endpoint behind the bearer middleware. mcpfiber.HTTPHandler
+// (not adaptor.HTTPHandler) gives the SDK handler a request context that
+// carries the caller.
+func serve(ctx context.Context, a *app.App) error {
+	f := fiber.New(fiber.Config{DisableStartupMessage: true})
+	f.Use(recover.New())
+	mcpfiber.RegisterMetadata(f, a.Auth)                                           // GET /.well-known/oauth-protected-resource/mcp
+	f.All(app.MCPPath, mcpfiber.BearerAuth(a.Bearer), mcpfiber.HTTPHandler(a.MCP)) // POST (and GET, DELETE) /mcp
+
+	errc := make(chan error, 1)
+	go func() { errc <- f.Listener(a.Listener) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		return f.ShutdownWithTimeout(5 * time.Second)
+	}
+}

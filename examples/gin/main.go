@@ -1,0 +1,31 @@
+// Command gin is an MCP server on gin, built on the official MCP Go SDK and
+// protected by MCP Auth: every request to /mcp needs a valid bearer token,
+// and the whoami tool answers with the caller the token names.
+//
+//	go run ./gin
+//
+// With no MCP_AUTH_ISSUER it starts a development issuer and prints a token
+// and a curl command; see ../README.md for the configuration.
+package main
+
+import (
+	"context"
+
+	"github.com/gin-gonic/gin"
+
+	mcpgin "github.com/go-mcpauth/mcpauth/adapters/gin"
+	"github.com/go-mcpauth/mcpauth/examples/internal/app"
+)
+
+func main() { app.Main(app.Options{Name: "gin"}, serve) }
+
+// serve mounts the example on gin: the public protected resource metadata,
+// then the MCP endpoint behind the bearer middleware.
+func serve(ctx context.Context, a *app.App) error {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(gin.Recovery())
+	mcpgin.RegisterMetadata(r, a.Auth)                                // GET /.well-known/oauth-protected-resource/mcp
+	r.Any(app.MCPPath, mcpgin.BearerAuth(a.Bearer), gin.WrapH(a.MCP)) // POST (and GET, DELETE) /mcp
+	return a.ServeHTTP(ctx, r)
+}

@@ -1,0 +1,97 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestRunExitCodes: a bad configuration exits with status 2 and a message
+// naming the problem, before anything is served.
+func TestRunExitCodes(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		code    int
+		message string
+	}{
+		{"bad issuer type", map[string]string{EnvIssuerType: "saml"}, 2, `MCP_AUTH_ISSUER_TYPE: want "oidc" or "oauth", got "saml"`},
+		{"bad port", map[string]string{EnvPort: "eighty"}, 2, `PORT: "eighty" is not a port number`},
+		{"http issuer off loopback", map[string]string{EnvIssuer: "http://as.example.com", EnvAddr: "127.0.0.1:0"}, 2, "https is required"},
+		{"cannot listen", map[string]string{EnvAddr: "256.0.0.1:1"}, 1, "listen on 256.0.0.1:1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			served := false
+			serve := func(context.Context, *App) error { served = true; return nil }
+			code := run(Options{Name: "test"}, serve, func(k string) string { return tc.env[k] }, &stdout, &stderr)
+			if code != tc.code {
+				t.Errorf("exit code %d, want %d; stderr: %s", code, tc.code, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tc.message) {
+				t.Errorf("stderr %q does not contain %q", stderr.String(), tc.message)
+			}
+			if served || stdout.Len() > 0 {
+				t.Errorf("served %v, stdout %q", served, stdout.String())
+			}
+		})
+	}
+}
+
+// TestRunServes: with a good configuration run prints the banner, serves,
+// and exits 0 when serve returns nil, 1 when it fails.
+func TestRunServes(t *testing.T) {
+	for _, serveErr := range []error{nil, errors.New("boom")} {
+		var stdout, stderr bytes.Buffer
+		env := map[string]string{EnvAddr: "127.0.0.1:0", EnvRequiredScopes: "mcp:tools"}
+		var got *App
+		serve := func(_ context.Context, a *App) error { got = a; return serveErr }
+		code := run(Options{Name: "test"}, serve, func(k string) string { return env[k] }, &stdout, &stderr)
+		want := 0
+		if serveErr != nil {
+			want = 1
+		}
+		if code != want {
+			t.Errorf("serve error %v: exit code %d, want %d; stderr: %s", serveErr, code, want, stderr.String())
+		}
+		if got == nil || got.DevToken == "" || !strings.Contains(stdout.String(), got.DevToken) {
+			t.Fatalf("banner without the development token:\n%s", stdout.String())
+		}
+		for _, s := range []string{"required scopes:   mcp:tools", "Call whoami:", "curl -sS " + got.LocalURL(), `"method":"tools/call"`} {
+			if !strings.Contains(stdout.String(), s) {
+				t.Errorf("banner lacks %q:\n%s", s, stdout.String())
+			}
+		}
+	}
+}
+
+func TestCurlCommand(t *testing.T) {
+	got := CurlCommand("http://localhost:3001/mcp", "TOKEN", ToolCall{Name: "create-todo", Arguments: `{"content":"x"}`})
+	want := `curl -sS http://localhost:3001/mcp \
+  -H 'Authorization: Bearer TOKEN' \
+  -H 'Accept: application/json, text/event-stream' \
+  -H 'Content-Type: application/json' \
+  -d '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"create-todo","arguments":{"content":"x"}}}'`
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestUnion(t *testing.T) {
+	tests := []struct {
+		a, b, want []string
+	}{
+		{nil, nil, nil},
+		{[]string{"a"}, nil, []string{"a"}},
+		{nil, []string{"b"}, []string{"b"}},
+		{[]string{"a", "b"}, []string{"b", "c", "a"}, []string{"a", "b", "c"}},
+	}
+	for _, tc := range tests {
+		if got := union(tc.a, tc.b); strings.Join(got, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("union(%q, %q) = %q, want %q", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
