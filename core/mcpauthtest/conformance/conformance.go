@@ -134,9 +134,6 @@ func Run(t *testing.T, framework string, serve func(t *testing.T, app App) (base
 		stranger: mcpauthtest.MustNewIssuer(t),
 		client:   &http.Client{Transport: &http.Transport{}},
 	}
-	// Idle keep-alive connections would hold up servers whose shutdown waits
-	// for every connection (fasthttp): close them when the test ends.
-	t.Cleanup(s.client.CloseIdleConnections)
 	auth, err := mcpauth.New(mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{{
 		Resource:             Resource,
 		AuthorizationServers: []mcpauth.AuthServer{mcpauth.Discover(s.issuer.URL(), mcpauth.OIDC)},
@@ -164,6 +161,10 @@ func Run(t *testing.T, framework string, serve func(t *testing.T, app App) (base
 		t.Fatalf("%s: building the suite's custom Bearer: %v", framework, err)
 	}
 	s.base = serve(t, App{Auth: auth, Bearer: bearer, Custom: custom})
+	// Idle keep-alive connections would hold up servers whose shutdown waits
+	// for every connection (fasthttp). Cleanups run last-in first-out, so
+	// registered after serve's, this one closes them before the server stops.
+	t.Cleanup(s.client.CloseIdleConnections)
 	for _, c := range s.cases(t) {
 		t.Run(c.name, func(t *testing.T) {
 			s.check(t, framework, c)
