@@ -33,6 +33,14 @@ func (b *backoff) blocked(now time.Time) (error, time.Duration) {
 	return b.err, b.until.Sub(now)
 }
 
+// failing reports whether the last attempt failed (whether or not the pause
+// after it has elapsed).
+func (b *backoff) failing() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.err != nil
+}
+
 // fail records a failure at now and returns the pause before the next attempt.
 func (b *backoff) fail(now time.Time, err error) time.Duration {
 	b.mu.Lock()

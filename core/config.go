@@ -38,13 +38,18 @@ type Config struct {
 	// has no Cache-Control max-age (a max-age is honoured, bounded by
 	// [MinKeyRefreshInterval] and [MaxKeyRefreshInterval]). A background
 	// refresh starts at 80 % of the lifetime; a request that finds the set
-	// expired waits for a refresh, and keeps the old keys if it fails.
+	// expired waits for a refresh, and keeps the old keys if it fails. Once
+	// a refresh has failed, requests use the old keys at once while the
+	// refresh is retried in the background (after a pause of 1 s, doubling
+	// up to 30 s), so that a server that hangs does not delay them.
 	// Default [DefaultKeyRefreshInterval].
 	KeyRefreshInterval time.Duration
 	// UnknownKeyRefreshInterval is the smallest gap between two JWKS fetches
-	// caused by a token whose kid is not cached (key rotation). A request
-	// never waits for this limiter: when a fetch is not allowed it is refused
-	// at once with 401. Default [DefaultUnknownKeyRefreshInterval].
+	// caused by a token whose kid is not cached, or whose signature fails
+	// with a cached key (key rotation). A request never waits for this
+	// limiter: it joins a fetch already running, or uses keys fetched since
+	// it looked, and when no fetch is allowed it is refused at once with
+	// 401. Default [DefaultUnknownKeyRefreshInterval].
 	UnknownKeyRefreshInterval time.Duration
 	// AllowInsecureHTTP accepts http:// issuers and JWKS URIs on hosts other
 	// than loopback. Default false: https is required except for localhost.

@@ -16,10 +16,20 @@ import (
 )
 
 // minRSABits is the smallest RSA modulus accepted in a JWKS (RFC 7518 §3.3
-// requires 2048 bits for RS*/PS*).
-const minRSABits = 2048
+// requires 2048 bits for RS*/PS*). maxRSABits is the largest: the cost of a
+// verification grows with the square of the modulus (a 65,536-bit key takes
+// about 0.4 s, and a 1 MiB JWKS could hold a key a hundred times larger),
+// and no authorization server uses more than 4096 bits; 8192 is also the
+// limit crypto/tls applies since CVE-2023-29409.
+const (
+	minRSABits = 2048
+	maxRSABits = 8192
+)
 
-// maxJWKSKeys bounds how many keys of one JWKS are kept.
+// maxJWKSKeys bounds how many JWKs of one JWK Set are examined (each one
+// parsed, and reported if unusable): the JWKs after the first maxJWKSKeys
+// are left out together and reported once, so that a hostile or broken
+// authorization server cannot make a refresh parse and log thousands of keys.
 const maxJWKSKeys = 100
 
 // publicKey is one usable verification key of an issuer's JWKS.
@@ -46,10 +56,11 @@ type skippedKey struct {
 // parseJWKS decodes a JWK Set (RFC 7517 §5) into its usable verification keys.
 // Each JWK is parsed and validated on its own with jwkset; one that cannot be
 // used (unknown or symmetric kty, Ed448, an x5t that does not match its
-// certificate, missing members, an RSA key under 2048 bits, a "use" other
-// than "sig", "key_ops" without "verify") is skipped and reported, never
-// fatal to the rest: RFC 7517 §5 says to ignore JWKs one does not understand.
-// Only a body that is not a JWK Set is an error.
+// certificate, missing members, an RSA key under 2048 or over 8192 bits, a
+// "use" other than "sig", "key_ops" without "verify") is skipped and
+// reported, never fatal to the rest: RFC 7517 §5 says to ignore JWKs one
+// does not understand. Only the first maxJWKSKeys JWKs are examined. Only a
+// body that is not a JWK Set is an error.
 func parseJWKS(body []byte) ([]publicKey, []skippedKey, error) {
 	var set struct {
 		Keys []json.RawMessage `json:"keys"`
@@ -67,9 +78,9 @@ func parseJWKS(body []byte) ([]publicKey, []skippedKey, error) {
 	var keys []publicKey
 	var skipped []skippedKey
 	for i, raw := range set.Keys {
-		if len(keys) == maxJWKSKeys {
-			skipped = append(skipped, skippedKey{index: i, err: fmt.Errorf("more than %d keys in the set", maxJWKSKeys)})
-			continue
+		if i == maxJWKSKeys {
+			skipped = append(skipped, skippedKey{index: i, err: fmt.Errorf("the set has %d JWKs: the %d after the first %d are ignored", len(set.Keys), len(set.Keys)-maxJWKSKeys, maxJWKSKeys)})
+			break
 		}
 		k, err := parseJWK(raw)
 		if err != nil {
@@ -119,8 +130,8 @@ func parseJWK(raw json.RawMessage) (publicKey, error) {
 	}
 	switch pub := jwk.Key().(type) {
 	case *rsa.PublicKey:
-		if pub.N.BitLen() < minRSABits {
-			return k, fmt.Errorf("RSA key of %d bits: at least %d required", pub.N.BitLen(), minRSABits)
+		if bits := pub.N.BitLen(); bits < minRSABits || bits > maxRSABits {
+			return k, fmt.Errorf("RSA key of %d bits: %d to %d required", bits, minRSABits, maxRSABits)
 		}
 		k.key = pub
 	case *ecdsa.PublicKey:

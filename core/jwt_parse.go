@@ -175,7 +175,10 @@ func (p *parsedToken) decodeHeader(header []byte, allowed func(string) bool) err
 
 // checkHeaderNames rejects a header with too many parameters, a parameter
 // name written with escapes, or the same name twice (JSON parsers disagree on
-// which duplicate wins; RFC 7515 §4 requires rejection).
+// which duplicate wins; RFC 7515 §4 requires rejection), and a name that
+// differs from one this package reads (alg, kid, typ, crit) only by case:
+// header names are case-sensitive (RFC 7515 §4), so "ALG" is not "alg", but
+// encoding/json matches struct fields without case and would read it as alg.
 func checkHeaderNames(header []byte) error {
 	var names [maxHeaderParams][]byte
 	count := 0
@@ -189,6 +192,10 @@ func checkHeaderNames(header []byte) error {
 			problem = tokenError("a JOSE header parameter name contains an escape sequence")
 			return false
 		}
+		if readAs := caseVariantOf(name); readAs != "" {
+			problem = tokenError("the JOSE header parameter %s differs from %q only by case (names are case-sensitive)", quoteShort(string(name)), readAs)
+			return false
+		}
 		for _, seen := range names[:count] {
 			if bytes.Equal(seen, name) {
 				problem = tokenError("the JOSE header has the parameter %s twice", quoteShort(string(name)))
@@ -200,6 +207,20 @@ func checkHeaderNames(header []byte) error {
 		return true
 	})
 	return problem
+}
+
+// headerParams are the header parameters decoded into joseHeader.
+var headerParams = [...]string{"alg", "kid", "typ", "crit"}
+
+// caseVariantOf returns the parameter of headerParams that name spells with
+// a different case, or "".
+func caseVariantOf(name []byte) string {
+	for _, p := range headerParams {
+		if len(name) == len(p) && string(name) != p && asciiEqualFold(string(name), p) {
+			return p
+		}
+	}
+	return ""
 }
 
 // decodePayload decodes the claims set and reads "iss".

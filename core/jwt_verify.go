@@ -87,8 +87,9 @@ func (b *Bearer) fromCache(ctx context.Context, d tokenDigest, token string) *Au
 
 // checkSignature verifies p's signature with the matching keys of snap. When
 // none matches the kid, or the signature fails with a cached key, the key
-// set may have rotated: one refresh is made if the limiter allows it now
-// (never waiting for it), and the check is repeated with the new keys.
+// set may have rotated: the check is repeated with newer keys, those of a
+// fetch that ended or is running since snap was loaded, or of a new fetch if
+// the limiter allows one now (never waiting for it).
 func (b *Bearer) checkSignature(ctx context.Context, ks *keySet, snap *keySnapshot, p *parsedToken) (uint64, error) {
 	id, err := verifyWith(snap, p)
 	if err == nil {
@@ -98,11 +99,8 @@ func (b *Bearer) checkSignature(ctx context.Context, ks *keySet, snap *keySnapsh
 	if p.kid != "" && !snap.hasKID(p.kid) {
 		reason = RefreshUnknownKID
 	}
-	if !ks.refreshAllowed() {
-		return 0, err
-	}
-	fresh, ferr := ks.refresh(ctx, reason)
-	if ferr != nil || fresh == snap {
+	fresh, ferr := ks.refreshForToken(ctx, reason, snap)
+	if ferr != nil || fresh == nil || fresh == snap {
 		return 0, err
 	}
 	return verifyWith(fresh, p)

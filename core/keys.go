@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/sync/singleflight"
 	"golang.org/x/time/rate"
 )
 
@@ -124,12 +124,18 @@ type keySet struct {
 	fetch  *fetcher
 	policy *keyPolicy
 
-	snap      atomic.Pointer[keySnapshot]
-	group     singleflight.Group
-	inflight  atomic.Bool
-	bgRunning atomic.Bool
-	limiter   *rate.Limiter
-	failures  backoff
+	snap     atomic.Pointer[keySnapshot]
+	mu       sync.Mutex // guards flight, and orders the decision to fetch
+	flight   *keyFetch  // the fetch in progress, if any
+	limiter  *rate.Limiter
+	failures backoff
+}
+
+// keyFetch is one JWKS fetch, shared by every caller that needs it.
+type keyFetch struct {
+	done chan struct{} // closed when snap and err are set
+	snap *keySnapshot
+	err  error
 }
 
 func newKeySet(issuer, uri string, f *fetcher, p *keyPolicy) *keySet {
@@ -151,62 +157,123 @@ func (s *keySet) current(ctx context.Context) (*keySnapshot, error) {
 }
 
 // currentAt is current for a caller that already read the clock.
+//
+// A request that finds the set expired waits for the refresh, so that a key
+// removed from the JWKS stops verifying as soon as the set's lifetime ends,
+// unless the last fetch failed: then the server is known to be failing, the
+// old keys are used at once and the refresh goes on in the background, so
+// that a server that hangs does not add its fetch timeout to every request.
 func (s *keySet) currentAt(ctx context.Context, now time.Time) (*keySnapshot, error) {
 	snap := s.snap.Load()
 	switch {
 	case snap == nil:
-		return s.refresh(ctx, RefreshInitial)
+		return s.refresh(ctx, RefreshInitial, nil)
 	case now.After(snap.expires):
-		if fresh, err := s.refresh(ctx, RefreshExpired); err == nil {
+		if s.failures.failing() {
+			s.refreshInBackground(ctx, RefreshExpired, snap)
+			return snap, nil
+		}
+		if fresh, err := s.refresh(ctx, RefreshExpired, snap); err == nil {
 			return fresh, nil
 		}
 		return snap, nil
 	case now.After(snap.refreshAt):
-		s.refreshInBackground()
+		s.refreshInBackground(ctx, RefreshScheduled, snap)
 	}
 	return snap, nil
 }
 
-// refreshAllowed reports whether a token that no cached key verifies may
-// cause a fetch now: one is already running (join it), or the limiter has a
-// token. It never waits: a request that may not refresh is refused at once.
-func (s *keySet) refreshAllowed() bool {
-	return s.inflight.Load() || s.limiter.Allow()
+// start decides, under one lock, what a caller that has seen the snapshot
+// seen and wants newer keys gets:
+//
+//   - the fetch in progress, to wait for (whatever the backoff and limiter);
+//   - else the current snapshot, if it is no longer seen: a fetch ended
+//     since the caller looked, and its keys are as new as a fetch would get;
+//   - else the remembered failure, during the backoff after a failed fetch;
+//   - else nothing (ok false) if limited and the unknown-kid limiter has no
+//     token now: the caller is refused at once, never queued;
+//   - else a new fetch.
+//
+// Taking all of these decisions under s.mu is what makes the fetch count
+// exact: a caller can never start a second fetch because the first one
+// ended between its check and its start.
+func (s *keySet) start(ctx context.Context, reason RefreshReason, seen *keySnapshot, limited bool) (f *keyFetch, cur *keySnapshot, ok bool, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.flight != nil {
+		return s.flight, nil, true, nil
+	}
+	if latest := s.snap.Load(); latest != seen {
+		return nil, latest, true, nil
+	}
+	now := s.policy.now()
+	if ferr, wait := s.failures.blocked(now); ferr != nil {
+		return nil, nil, true, unavailable(ferr, wait)
+	}
+	if limited && !s.limiter.AllowN(now, 1) {
+		return nil, nil, false, nil
+	}
+	f = &keyFetch{done: make(chan struct{})}
+	s.flight = f
+	// The fetch outlives a caller that gives up: others may be waiting.
+	go s.run(context.WithoutCancel(ctx), reason, f)
+	return f, nil, true, nil
 }
 
-// refresh fetches the JWKS, one fetch at a time: concurrent callers share the
-// result. After a failure, callers get the failure back without a new fetch
-// until the backoff elapses.
-func (s *keySet) refresh(ctx context.Context, reason RefreshReason) (*keySnapshot, error) {
-	if err, wait := s.failures.blocked(s.policy.now()); err != nil {
-		return nil, unavailable(err, wait)
-	}
-	ch := s.group.DoChan("jwks", func() (any, error) {
-		s.inflight.Store(true)
-		defer s.inflight.Store(false)
-		// The fetch outlives a caller that gives up: others may be waiting.
-		return s.load(context.WithoutCancel(ctx), reason)
-	})
+// run performs the fetch f and ends it. The new snapshot (or the failure) is
+// installed by load before the flight is cleared, so that start sees it.
+func (s *keySet) run(ctx context.Context, reason RefreshReason, f *keyFetch) {
+	f.snap, f.err = s.load(ctx, reason)
+	s.mu.Lock()
+	s.flight = nil
+	s.mu.Unlock()
+	close(f.done)
+}
+
+// await waits for f, or for the caller's context.
+func (s *keySet) await(ctx context.Context, f *keyFetch) (*keySnapshot, error) {
 	select {
-	case r := <-ch:
-		if r.Err != nil {
-			return nil, r.Err
-		}
-		return r.Val.(*keySnapshot), nil
+	case <-f.done:
+		return f.snap, f.err
 	case <-ctx.Done():
 		return nil, &Error{Code: CodeServerUnavailable, Detail: "the request ended while waiting for the JWKS of " + s.issuer, Err: ctx.Err(), RetryAfter: minRetryBackoff}
 	}
 }
 
-// refreshInBackground starts one background refresh unless one is running.
-func (s *keySet) refreshInBackground() {
-	if !s.bgRunning.CompareAndSwap(false, true) {
-		return
+// refresh returns keys newer than seen, fetching them (one fetch at a time:
+// concurrent callers share it) unless a fetch failed within the backoff, in
+// which case the remembered failure is returned without a request.
+func (s *keySet) refresh(ctx context.Context, reason RefreshReason, seen *keySnapshot) (*keySnapshot, error) {
+	f, cur, _, err := s.start(ctx, reason, seen, false)
+	switch {
+	case err != nil:
+		return nil, err
+	case f == nil:
+		return cur, nil
 	}
-	go func() {
-		defer s.bgRunning.Store(false)
-		_, _ = s.refresh(context.Background(), RefreshScheduled)
-	}()
+	return s.await(ctx, f)
+}
+
+// refreshForToken is the refresh a token that no key of seen verifies may
+// cause (an unknown kid, or a failed signature: the key set may have
+// rotated). It joins the fetch in progress or uses keys fetched since seen;
+// otherwise it fetches only if the unknown-kid limiter allows it now. It
+// never waits for the limiter: it returns nil, nil when no fetch is allowed.
+func (s *keySet) refreshForToken(ctx context.Context, reason RefreshReason, seen *keySnapshot) (*keySnapshot, error) {
+	f, cur, ok, err := s.start(ctx, reason, seen, true)
+	switch {
+	case err != nil || !ok:
+		return nil, err
+	case f == nil:
+		return cur, nil
+	}
+	return s.await(ctx, f)
+}
+
+// refreshInBackground starts a refresh unless one is running, the set has
+// changed since seen, or the backoff forbids it; it does not wait.
+func (s *keySet) refreshInBackground(ctx context.Context, reason RefreshReason, seen *keySnapshot) {
+	_, _, _, _ = s.start(ctx, reason, seen, false)
 }
 
 // load performs one fetch and installs the new snapshot.

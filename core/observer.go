@@ -11,7 +11,9 @@ import "time"
 type Observer interface {
 	// KeysRefreshed is called after every JWKS fetch attempt.
 	KeysRefreshed(KeysRefreshEvent)
-	// KeySkipped is called for every JWK left out of a key set.
+	// KeySkipped is called for every JWK left out of a key set; the JWKs
+	// after the first 100 of a set are left out together, in one event
+	// whose Index is 100.
 	KeySkipped(KeySkippedEvent)
 	// DiscoveryFetched is called after every metadata discovery attempt.
 	DiscoveryFetched(DiscoveryEvent)
