@@ -22,15 +22,15 @@ type backoff struct {
 	failures int
 }
 
-// blocked returns the remembered error and how long until the next attempt
-// is allowed, or nil when an attempt may be made now.
-func (b *backoff) blocked(now time.Time) (error, time.Duration) {
+// blocked returns how long until the next attempt is allowed and the
+// remembered error, or a nil error when an attempt may be made now.
+func (b *backoff) blocked(now time.Time) (time.Duration, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.err == nil || !now.Before(b.until) {
-		return nil, 0
+		return 0, nil
 	}
-	return b.err, b.until.Sub(now)
+	return b.until.Sub(now), b.err
 }
 
 // failing reports whether the last attempt failed (whether or not the pause

@@ -14,7 +14,7 @@ func TestConformance(t *testing.T) {
 	conformance.Run(t, "net/http", func(t *testing.T, app conformance.App) string {
 		reply := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			info, ok := mcpauth.AuthInfoFromContext(r.Context())
-			status, body := conformance.Reply(info, ok, r.Context())
+			status, body := conformance.Reply(r.Context(), info, ok)
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(status)
 			_, _ = w.Write(body)

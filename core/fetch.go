@@ -31,12 +31,15 @@ type fetcher struct {
 }
 
 // defaultHTTPClient is used when the configuration gives none: it has its own
-// transport timeouts and follows at most 3 redirects.
+// timeout and follows at most 3 redirects, never from https to http.
 var defaultHTTPClient = &http.Client{
 	Timeout: DefaultFetchTimeout,
 	CheckRedirect: func(req *http.Request, via []*http.Request) error {
 		if len(via) >= 3 {
 			return errors.New("stopped after 3 redirects")
+		}
+		if via[0].URL.Scheme == "https" && req.URL.Scheme != "https" {
+			return fmt.Errorf("refused a redirect from https to %s", req.URL.Redacted())
 		}
 		return nil
 	},

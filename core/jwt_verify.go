@@ -12,8 +12,11 @@ import (
 // the resource's trusted servers, then times and claim types; only then the
 // issuer's keys and the signature.
 func (b *Bearer) verifyJWT(ctx context.Context, token string) (*AuthInfo, error) {
+	if len(token) > b.jwt.maxTokenSize {
+		return nil, tokenError("the token is %d bytes long, over the %d-byte limit", len(token), b.jwt.maxTokenSize)
+	}
 	var d tokenDigest
-	if b.cache != nil && len(token) <= b.jwt.maxTokenSize {
+	if b.cache != nil {
 		d = digest(token)
 		if info := b.fromCache(ctx, d, token); info != nil {
 			return info, nil

@@ -207,7 +207,7 @@ func (s *keySet) start(ctx context.Context, reason RefreshReason, seen *keySnaps
 		return nil, latest, true, nil
 	}
 	now := s.policy.now()
-	if ferr, wait := s.failures.blocked(now); ferr != nil {
+	if wait, ferr := s.failures.blocked(now); ferr != nil {
 		return nil, nil, true, unavailable(ferr, wait)
 	}
 	if limited && !s.limiter.AllowN(now, 1) {

@@ -37,7 +37,7 @@ func (s *serverState) metadata(ctx context.Context) (*AuthServerMetadata, error)
 	if m := s.meta.Load(); m != nil {
 		return m, nil
 	}
-	if err, wait := s.failures.blocked(s.policy.now()); err != nil {
+	if wait, err := s.failures.blocked(s.policy.now()); err != nil {
 		return nil, unavailable(err, wait)
 	}
 	ch := s.group.DoChan("discover", func() (any, error) {

@@ -38,7 +38,7 @@ func TestConformance(t *testing.T) {
 func conformanceReply() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info, ok := mcpchi.AuthInfo(r)
-		status, body := conformance.Reply(info, ok, r.Context())
+		status, body := conformance.Reply(r.Context(), info, ok)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
 		_, _ = w.Write(body)

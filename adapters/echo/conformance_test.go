@@ -33,6 +33,6 @@ func TestConformance(t *testing.T) {
 // returns and the request's standard context.
 func conformanceReply(c echo.Context) error {
 	info, ok := mcpecho.AuthInfo(c)
-	status, body := conformance.Reply(info, ok, c.Request().Context())
+	status, body := conformance.Reply(c.Request().Context(), info, ok)
 	return c.JSONBlob(status, body)
 }

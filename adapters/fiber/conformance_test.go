@@ -48,7 +48,7 @@ func newApp(cfg ...fiber.Config) *fiber.App {
 // accessor and of the standard context fiber handlers see.
 func reply(c *fiber.Ctx) error {
 	info, ok := mcpfiber.AuthInfo(c)
-	status, body := conformance.Reply(info, ok, c.UserContext())
+	status, body := conformance.Reply(c.UserContext(), info, ok)
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
 	return c.Status(status).Send(body)
 }

@@ -16,7 +16,7 @@ func TestConformance(t *testing.T) {
 	conformance.Run(t, "gin", func(t *testing.T, app conformance.App) string {
 		reply := func(c *gin.Context) {
 			info, ok := mcpgin.AuthInfo(c)
-			status, body := conformance.Reply(info, ok, c.Request.Context())
+			status, body := conformance.Reply(c.Request.Context(), info, ok)
 			c.Data(status, "application/json", body)
 		}
 		r := gin.New()

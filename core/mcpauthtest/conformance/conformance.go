@@ -24,7 +24,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"slices"
 	"testing"
 
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
@@ -71,11 +70,11 @@ type reply struct {
 	Error         string   `json:"error,omitempty"`
 }
 
-// Reply builds the answer of a protected handler from what the framework
-// accessor returned (info, ok) and the standard context the handler sees:
+// Reply builds the answer of a protected handler from the standard context
+// the handler sees and what the framework accessor returned (info, ok):
 // 200 with the caller's identity, 200 {"authenticated":false} for an
 // anonymous caller, or 500 when the accessor and the context disagree.
-func Reply(info *mcpauth.AuthInfo, ok bool, ctx context.Context) (status int, body []byte) {
+func Reply(ctx context.Context, info *mcpauth.AuthInfo, ok bool) (status int, body []byte) {
 	fromCtx, ctxOK := mcpauth.AuthInfoFromContext(ctx)
 	r := reply{}
 	status = http.StatusOK
@@ -173,15 +172,4 @@ func Run(t *testing.T, framework string, serve func(t *testing.T, app App) (base
 	t.Run("concurrent requests keep their own identity", func(t *testing.T) {
 		s.concurrent(t, framework)
 	})
-}
-
-// equalJSON reports whether two JSON documents are equal as values.
-func equalJSON(a, b []byte) bool {
-	var x, y any
-	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
-		return false
-	}
-	xa, _ := json.Marshal(x)
-	ya, _ := json.Marshal(y)
-	return slices.Equal(xa, ya)
 }
