@@ -11,9 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
 	"github.com/go-mcpauth/mcpauth/core/mcpauthtest"
-	"github.com/golang-jwt/jwt/v5"
 )
 
 // serve starts h on a loopback listener for the test's lifetime and returns

@@ -55,7 +55,7 @@ func TestAuthInfoVisibleBelow(t *testing.T) {
 	}))
 	// A context derived from the request's (as an MCP SDK hands to tools).
 	r.With(mcpchi.BearerAuth(f.bearer)).Handle("/derived", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithCancel(context.WithValue(r.Context(), struct{}{}, 1))
+		ctx, cancel := context.WithCancel(context.WithValue(r.Context(), derivedKey{}, 1))
 		defer cancel()
 		info, ok := mcpchi.AuthInfoFromContext(ctx)
 		s := seen{Same: ok}
@@ -484,7 +484,7 @@ func TestConcurrentRequestsKeepTheirIdentity(t *testing.T) {
 					want = seen{Same: true}
 				}
 				if err != nil || resp.StatusCode != http.StatusOK || s != want {
-					errs <- fmt.Errorf("%s request %d: status %d, saw %+v (%v), want %+v", sub, j, resp.StatusCode, s, err, want)
+					errs <- fmt.Errorf("%s request %d: status %d, saw %+v (%w), want %+v", sub, j, resp.StatusCode, s, err, want)
 					return
 				}
 			}
@@ -532,7 +532,7 @@ func TestPanicReachesRecoverer(t *testing.T) {
 			}
 			select {
 			case v := <-panics:
-				if v != boom {
+				if v != boom { //nolint:errorlint // the very value the handler panicked with
 					t.Errorf("Recoverer got %v, want the handler's panic value", v)
 				}
 			default:
@@ -677,3 +677,6 @@ func TestWiringMistakesPanicEarly(t *testing.T) {
 		}
 	})
 }
+
+// derivedKey keys a value a handler adds to the request context.
+type derivedKey struct{}

@@ -16,7 +16,7 @@ import (
 // The wiring of the package documentation and the README, checked by the
 // compiler.
 func Example() {
-	var mcpHandler http.Handler = http.NotFoundHandler() // e.g. the MCP Go SDK's streamable HTTP handler
+	mcpHandler := http.NotFoundHandler() // e.g. the MCP Go SDK's streamable HTTP handler
 
 	auth, err := mcpauth.New(mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{{
 		Resource:             "https://api.example.com/mcp",
@@ -52,6 +52,11 @@ func ExampleAuthInfo() {
 // PassErrors hands refusals to the application's HTTPErrorHandler, which can
 // read the *mcpauth.Error behind the *echo.HTTPError.
 func ExamplePassErrors() {
+	passErrorsApp(nil) // bearer comes from auth.BearerAuth
+}
+
+// passErrorsApp wires bearer with PassErrors.
+func passErrorsApp(bearer *mcpauth.Bearer) *echo.Echo {
 	e := echo.New()
 	e.HTTPErrorHandler = func(err error, c echo.Context) {
 		var authErr *mcpauth.Error
@@ -60,9 +65,9 @@ func ExamplePassErrors() {
 		}
 		e.DefaultHTTPErrorHandler(err, c)
 	}
-	var bearer *mcpauth.Bearer // from auth.BearerAuth
 	if bearer != nil {
 		e.POST("/mcp", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) },
 			mcpecho.BearerAuth(bearer, mcpecho.PassErrors()))
 	}
+	return e
 }

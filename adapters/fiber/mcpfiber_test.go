@@ -398,7 +398,7 @@ func TestPassErrors(t *testing.T) {
 					if !errors.Is(s.err, tc.target) {
 						t.Errorf("errors.Is(err, %v) is false", tc.target)
 					}
-					if wantCode := tc.target.(*mcpauth.Error).Code; s.code != wantCode {
+					if wantCode := tc.target.(*mcpauth.Error).Code; s.code != wantCode { //nolint:errorlint // tc.target is one of the sentinels, never wrapped
 						t.Errorf("as *mcpauth.Error: code %q, want %q", s.code, wantCode)
 					}
 				}
@@ -557,7 +557,7 @@ func TestConcurrentRequestsKeepTheirOwnIdentity(t *testing.T) {
 				body, err := io.ReadAll(resp.Body)
 				resp.Body.Close()
 				if err != nil || resp.StatusCode != 200 || string(body) != want {
-					errs <- fmt.Errorf("%s as %s: status %d, body %q, error %v", path, want, resp.StatusCode, body, err)
+					errs <- fmt.Errorf("%s as %s: status %d, body %q, error %w", path, want, resp.StatusCode, body, err)
 					return
 				}
 			}

@@ -63,7 +63,7 @@ func TestRegisterMetadata(t *testing.T) {
 			// The headers fiber may add on its own are Date and, for a
 			// response with a body, Content-Length: nothing else.
 			for k := range resp.Header {
-				if _, ok := want.Header[k]; !ok && k != "Date" && !(k == "Content-Length" && len(body) > 0) {
+				if _, ok := want.Header[k]; !ok && k != "Date" && (k != "Content-Length" || len(body) == 0) {
 					t.Errorf("extra header %s: %q", k, resp.Header.Values(k))
 				}
 			}

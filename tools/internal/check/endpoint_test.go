@@ -1,0 +1,74 @@
+package check
+
+import (
+	mcpauth "github.com/go-mcpauth/mcpauth/core"
+
+	"strings"
+	"testing"
+)
+
+func TestCheckEndpointURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		url    string
+		want   Status
+		detail string
+	}{
+		{"https://auth.example.com", Pass, ""},
+		{"https://auth.example.com/tenant/jwks", Pass, ""},
+		{"http://127.0.0.1:8080/jwks", Pass, "loopback"},
+		{"http://localhost/jwks", Pass, "loopback"},
+		{"http://LOCALHOST:9000", Pass, "loopback"},
+		{"http://[::1]:9000/jwks", Pass, "loopback"},
+		{"http://127.8.9.10/jwks", Pass, "loopback"},
+		{"http://auth.example.com/jwks", Fail, "use https"},
+		{"http://10.0.0.1/jwks", Fail, "use https"},
+		{"http://localhost.example.com/jwks", Fail, "use https"},
+		{"ftp://auth.example.com/jwks", Fail, "not an absolute https URL"},
+		{"/jwks", Fail, "not an absolute https URL"},
+		{"https://", Fail, "not an absolute https URL"},
+		{"https://a b", Fail, "not an absolute https URL"},
+	}
+	for _, tt := range tests {
+		s, detail := checkEndpointURL(tt.url)
+		if s != tt.want || !strings.Contains(detail, tt.detail) {
+			t.Errorf("checkEndpointURL(%q) = %s, %q; want %s with %q", tt.url, s, detail, tt.want, tt.detail)
+		}
+	}
+}
+
+func TestIssuerOverHTTPOnPublicHost(t *testing.T) {
+	t.Parallel()
+	// No request is made: the issuer check fails, discovery is attempted
+	// against a host that does not resolve (.invalid, RFC 2606) and fails.
+	r := &report{Report: Report{Issuer: "http://auth.example.invalid"}, results: map[string]Result{}}
+	if !r.checkIssuerURL() {
+		t.Fatal("a syntactically valid issuer was rejected")
+	}
+	if got := r.results[IDIssuerURL]; got.Status != Fail || !strings.Contains(got.Detail, "https") {
+		t.Errorf("issuer-url: %+v", got)
+	}
+}
+
+func TestKeyAlgorithms(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		kty, alg, detail, want string
+	}{
+		{"RSA", "", "RSA 2048 bits", "RS256/384/512, PS256/384/512"},
+		{"RSA", "PS256", "RSA 2048 bits", "PS256"},
+		{"EC", "", "EC P-256", "ES256"},
+		{"EC", "", "EC P-384", "ES384"},
+		{"EC", "", "EC P-521", "ES512"},
+		{"OKP", "", "Ed25519", "EdDSA"},
+	} {
+		k := jwkInfo(tt.kty, tt.alg, tt.detail)
+		if got := keyAlgorithms(k); got != tt.want {
+			t.Errorf("keyAlgorithms(%+v) = %q, want %q", k, got, tt.want)
+		}
+	}
+}
+
+func jwkInfo(kty, alg, detail string) mcpauth.JWKInfo {
+	return mcpauth.JWKInfo{KeyType: kty, Algorithm: alg, Detail: detail}
+}
