@@ -86,7 +86,8 @@ type FetchOptions struct {
 //   - CodeInvalidServerMetadata: the body is not a JSON object, misses a
 //     required field (RFC 8414 §2), or its "issuer" differs from issuer
 //     (RFC 8414 §3.3: the reference libraries skip this check, which opens
-//     the door to mix-up attacks).
+//     the door to mix-up attacks); for a mismatch, the error's Expected and
+//     Actual are the two issuers.
 //
 // It does not apply [ValidateServerConfig]; [New] does, for every server.
 func FetchServerConfig(ctx context.Context, issuer string, typ ServerType, opts ...FetchOptions) (AuthServer, error) {
@@ -157,7 +158,8 @@ func decodeServerMetadata(body []byte, issuer, from string) (*AuthServerMetadata
 		return nil, &Error{Code: CodeInvalidServerMetadata, Detail: fmt.Sprintf("%s: missing %s (RFC 8414 §2)", from, strings.Join(missing, ", "))}
 	}
 	if m.Issuer != issuer {
-		return nil, &Error{Code: CodeInvalidServerMetadata, Detail: fmt.Sprintf("%s: expected issuer %q, found %q (RFC 8414 §3.3 requires them to be identical)", from, issuer, m.Issuer)}
+		return nil, &Error{Code: CodeInvalidServerMetadata, Expected: issuer, Actual: m.Issuer,
+			Detail: fmt.Sprintf("%s: expected issuer %q, found %q (RFC 8414 §3.3 requires them to be identical)", from, issuer, m.Issuer)}
 	}
 	return &m, nil
 }

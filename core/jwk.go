@@ -2,6 +2,7 @@ package mcpauth
 
 import (
 	"bytes"
+	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -173,10 +174,11 @@ func keyFitsAlgorithm(key any, alg string) bool {
 
 // JWKInfo describes one usable key of a JWK Set.
 type JWKInfo struct {
-	KeyID     string `json:"kid,omitempty"`
-	Algorithm string `json:"alg,omitempty"` // the JWK's "alg", empty when unrestricted
-	KeyType   string `json:"kty"`           // RSA, EC or OKP
-	Detail    string `json:"detail"`        // e.g. "RSA 2048 bits", "EC P-256", "Ed25519"
+	KeyID      string   `json:"kid,omitempty"`
+	Algorithm  string   `json:"alg,omitempty"` // the JWK's "alg", empty when unrestricted
+	KeyType    string   `json:"kty"`           // RSA, EC or OKP
+	Detail     string   `json:"detail"`        // e.g. "RSA 2048 bits", "EC P-256", "Ed25519"
+	Algorithms []string `json:"algorithms"`    // the DefaultAlgorithms this key verifies
 }
 
 // JWKProblem describes one JWK that cannot be used, and why.
@@ -205,10 +207,34 @@ func InspectJWKS(body []byte) (usable []JWKInfo, skipped []JWKProblem, err error
 		case ed25519.PublicKey:
 			info.KeyType, info.Detail = "OKP", "Ed25519"
 		}
+		for _, alg := range DefaultAlgorithms {
+			if (k.alg == "" || k.alg == alg) && keyFitsAlgorithm(k.key, alg) {
+				info.Algorithms = append(info.Algorithms, alg)
+			}
+		}
 		usable = append(usable, info)
 	}
 	for _, s := range bad {
 		skipped = append(skipped, JWKProblem{Index: s.index, KeyID: s.kid, Error: s.err.Error()})
+	}
+	return usable, skipped, nil
+}
+
+// FetchJWKS fetches the JWK Set at uri with the same timeout and size limit
+// as the key cache, and inspects it like [InspectJWKS]. Errors are *Error
+// with code CodeFetchServerConfigError.
+func FetchJWKS(ctx context.Context, uri string, opts ...FetchOptions) (usable []JWKInfo, skipped []JWKProblem, err error) {
+	var o FetchOptions
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	res, err := newFetcher(o.HTTPClient, o.Timeout, o.MaxResponseBytes).get(ctx, uri)
+	if err != nil {
+		return nil, nil, err
+	}
+	usable, skipped, err = InspectJWKS(res.body)
+	if err != nil {
+		return nil, nil, &Error{Code: CodeFetchServerConfigError, Detail: fmt.Sprintf("GET %s: not a JWK Set", uri), Err: err}
 	}
 	return usable, skipped, nil
 }

@@ -1,8 +1,6 @@
 package check
 
 import (
-	mcpauth "github.com/go-mcpauth/mcpauth/core"
-
 	"strings"
 	"testing"
 )
@@ -48,27 +46,4 @@ func TestIssuerOverHTTPOnPublicHost(t *testing.T) {
 	if got := r.results[IDIssuerURL]; got.Status != Fail || !strings.Contains(got.Detail, "https") {
 		t.Errorf("issuer-url: %+v", got)
 	}
-}
-
-func TestKeyAlgorithms(t *testing.T) {
-	t.Parallel()
-	for _, tt := range []struct {
-		kty, alg, detail, want string
-	}{
-		{"RSA", "", "RSA 2048 bits", "RS256/384/512, PS256/384/512"},
-		{"RSA", "PS256", "RSA 2048 bits", "PS256"},
-		{"EC", "", "EC P-256", "ES256"},
-		{"EC", "", "EC P-384", "ES384"},
-		{"EC", "", "EC P-521", "ES512"},
-		{"OKP", "", "Ed25519", "EdDSA"},
-	} {
-		k := jwkInfo(tt.kty, tt.alg, tt.detail)
-		if got := keyAlgorithms(k); got != tt.want {
-			t.Errorf("keyAlgorithms(%+v) = %q, want %q", k, got, tt.want)
-		}
-	}
-}
-
-func jwkInfo(kty, alg, detail string) mcpauth.JWKInfo {
-	return mcpauth.JWKInfo{KeyType: kty, Algorithm: alg, Detail: detail}
 }

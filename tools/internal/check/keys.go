@@ -3,8 +3,6 @@ package check
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
@@ -23,14 +21,16 @@ func (r *report) checkKeys(ctx context.Context, o Options, jwksURI string) {
 	if s == Fail {
 		return
 	}
-	body, err := fetch(ctx, o, jwksURI)
+	// The transport sends the checker's User-Agent instead of the core's.
+	client := *o.HTTPClient
+	client.Transport = &captureTransport{base: o.HTTPClient.Transport, userAgent: o.UserAgent}
+	usable, skipped, err := mcpauth.FetchJWKS(ctx, jwksURI, mcpauth.FetchOptions{
+		HTTPClient:       &client,
+		Timeout:          o.Timeout,
+		MaxResponseBytes: o.MaxResponseBytes,
+	})
 	if err != nil {
-		r.set(IDJWKS, Fail, "%s", err)
-		return
-	}
-	usable, skipped, err := mcpauth.InspectJWKS(body)
-	if err != nil {
-		r.set(IDJWKS, Fail, "not a JWK Set: %s", err)
+		r.set(IDJWKS, Fail, "%s", describe(err))
 		return
 	}
 	r.set(IDJWKS, Pass, "%d keys", len(usable)+len(skipped))
@@ -67,60 +67,5 @@ func describeKey(k mcpauth.JWKInfo) string {
 	if k.KeyID != "" {
 		s = fmt.Sprintf("kid %q %s", k.KeyID, k.Detail)
 	}
-	return s + " → " + keyAlgorithms(k)
-}
-
-// keyAlgorithms returns the algorithms of mcpauth.DefaultAlgorithms a usable
-// key verifies: its "alg" when it has one (mcpauth checks that it fits the
-// key), else every algorithm of its type (RFC 7518 §3, RFC 8037 §3.1).
-func keyAlgorithms(k mcpauth.JWKInfo) string {
-	if k.Algorithm != "" {
-		return k.Algorithm
-	}
-	switch k.KeyType {
-	case "RSA":
-		return "RS256/384/512, PS256/384/512"
-	case "EC":
-		switch {
-		case strings.HasSuffix(k.Detail, "P-256"):
-			return "ES256"
-		case strings.HasSuffix(k.Detail, "P-384"):
-			return "ES384"
-		case strings.HasSuffix(k.Detail, "P-521"):
-			return "ES512"
-		}
-		return "ES*"
-	case "OKP":
-		return "EdDSA"
-	}
-	return "?"
-}
-
-// fetch GETs url with the request timeout and size limit of mcpauth's own
-// key fetches.
-func fetch(ctx context.Context, o Options, url string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", o.UserAgent)
-	resp, err := o.HTTPClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = resp.Body.Close() }()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, fmt.Errorf("GET %s: expected status 200, got %s", url, resp.Status)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, o.MaxResponseBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("GET %s: reading the body: %w", url, err)
-	}
-	if int64(len(body)) > o.MaxResponseBytes {
-		return nil, fmt.Errorf("GET %s: the response is larger than the %d-byte limit mcpauth applies", url, o.MaxResponseBytes)
-	}
-	return body, nil
+	return s + " → " + strings.Join(k.Algorithms, ", ")
 }
