@@ -64,10 +64,17 @@ func (r timeRules) check(claims map[string]any, now time.Time) (time.Time, error
 	return exp, nil
 }
 
+// scopeClaims are the claims scopes are read from, first present wins:
+// "scope" (RFC 8693 §4.2, RFC 9068 §2.2.3; Auth0, Keycloak, Logto), "scopes"
+// (the reference libraries), "scp" (Okta and Ory Hydra as an array,
+// Microsoft Entra ID as a space-separated string).
+var scopeClaims = [...]string{"scope", "scopes", "scp"}
+
 // authInfoFromClaims builds the AuthInfo of a claims set (the reference
 // libraries' mapping, stricter about types): "sub" is required; "client_id"
-// else "azp" must be strings; "scope" (a space-separated string or an array
-// of strings) wins over "scopes"; "aud" is a string or an array of strings.
+// else "azp" must be strings; scopes come from the first of scopeClaims
+// present (a space-separated string or an array of strings); "aud" is a
+// string or an array of strings.
 // A claim of the wrong type makes the token invalid rather than being
 // silently ignored.
 func authInfoFromClaims(claims map[string]any, token, issuer string, exp time.Time) (*AuthInfo, error) {
@@ -90,13 +97,13 @@ func authInfoFromClaims(claims map[string]any, token, issuer string, exp time.Ti
 		break
 	}
 	var err error
-	if v, present := claims["scope"]; present {
-		info.Scopes, err = scopeList("scope", v)
-	} else if v, present := claims["scopes"]; present {
-		info.Scopes, err = scopeList("scopes", v)
-	}
-	if err != nil {
-		return nil, err
+	for _, name := range scopeClaims {
+		if v, present := claims[name]; present {
+			if info.Scopes, err = scopeList(name, v); err != nil {
+				return nil, err
+			}
+			break
+		}
 	}
 	if info.Scopes == nil {
 		info.Scopes = []string{}
