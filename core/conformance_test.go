@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
+	"github.com/go-mcpauth/mcpauth/core/mcpauthtest"
 	"github.com/go-mcpauth/mcpauth/core/mcpauthtest/conformance"
 )
 
@@ -28,6 +29,6 @@ func TestConformance(t *testing.T) {
 		mux.Handle("/optional", app.Bearer.Middleware(mcpauth.Optional())(reply))
 		mux.Handle("/skipped", app.Bearer.Middleware(mcpauth.Skip(func(r *http.Request) bool { return r.URL.Path == "/skipped" }))(reply))
 		mux.Handle("/bridge", app.Bearer.Middleware()(conformance.BridgeHandler()))
-		return serve(t, mux)
+		return mcpauthtest.Serve(t, mux)
 	})
 }

@@ -1,13 +1,10 @@
 package mcpauth_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,46 +13,6 @@ import (
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
 	"github.com/go-mcpauth/mcpauth/core/mcpauthtest"
 )
-
-// serve starts h on a loopback listener for the test's lifetime and returns
-// its base URL.
-func serve(t testing.TB, h http.Handler) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: h}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return "http://" + ln.Addr().String()
-}
-
-// response is what a test request got back.
-type response struct {
-	status int
-	header http.Header
-	body   string
-}
-
-// get sends method to url with the given Authorization values.
-func send(t testing.TB, method, url string, auth ...string) response {
-	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(auth) > 0 {
-		req.Header["Authorization"] = auth
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return response{status: resp.StatusCode, header: resp.Header, body: string(body)}
-}
 
 // echoHandler answers 200 with the subject of the request's AuthInfo.
 var echoHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -70,7 +27,7 @@ var echoHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) 
 // protect serves bearer's middleware around echoHandler and returns the URL.
 func protect(t testing.TB, b *mcpauth.Bearer) string {
 	t.Helper()
-	return serve(t, b.Middleware()(echoHandler))
+	return mcpauthtest.Serve(t, b.Middleware()(echoHandler))
 }
 
 // resourceAuth builds an Auth with one resource trusting the given issuers
@@ -103,30 +60,6 @@ func jwtBearer(t testing.TB, auth *mcpauth.Auth, opts mcpauth.BearerOptions, jwt
 
 // quietLogger discards logs.
 func quietLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
-
-// logCapture records log lines for assertions.
-type logCapture struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (c *logCapture) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		return c.buf.Write(p)
-	}), &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-func (c *logCapture) String() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.buf.String()
-}
-
-type writerFunc func([]byte) (int, error)
-
-func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 // authenticate runs b on one Authorization value.
 func authenticate(b *mcpauth.Bearer, header string) (*mcpauth.AuthInfo, error) {

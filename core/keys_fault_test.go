@@ -703,8 +703,8 @@ func TestFaultPoisonedJWKS(t *testing.T) {
 			bad = append(bad, k)
 		}
 		serveWith(bad...)
-		var logs logLines
-		e := newFaultEnv(t, iss, func(c *Config, _ *BearerOptions) { c.Logger = logs.logger() })
+		var logs mcpauthtest.LogBuffer
+		e := newFaultEnv(t, iss, func(c *Config, _ *BearerOptions) { c.Logger = logs.Logger() })
 		checkGood(t, e)
 		if sk := e.obs.skippedEvents(); len(sk) != len(poison) {
 			t.Fatalf("%d skipped events; want %d", len(sk), len(poison))
@@ -733,8 +733,8 @@ func TestFaultPoisonedJWKS(t *testing.T) {
 			t.Fatal(err)
 		}
 		iss.SetJWKSBody(body)
-		var logs logLines
-		e := newFaultEnv(t, iss, func(c *Config, _ *BearerOptions) { c.Logger = logs.logger() })
+		var logs mcpauthtest.LogBuffer
+		e := newFaultEnv(t, iss, func(c *Config, _ *BearerOptions) { c.Logger = logs.Logger() })
 		checkGood(t, e)
 		sk := e.obs.skippedEvents()
 		if len(sk) != maxJWKSKeys-len(good.Keys)+1 || sk[len(sk)-1].Index != maxJWKSKeys || !strings.Contains(sk[len(sk)-1].Err.Error(), "ignored") {
@@ -752,28 +752,6 @@ func TestFaultPoisonedJWKS(t *testing.T) {
 		}
 	})
 	iss.SetJWKSBody(nil)
-}
-
-// logLines collects log output.
-type logLines struct {
-	mu  sync.Mutex
-	buf strings.Builder
-}
-
-func (l *logLines) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logLines) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-func (l *logLines) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
 // storm runs fn n times concurrently, released together, and waits.

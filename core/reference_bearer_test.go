@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
+	"github.com/go-mcpauth/mcpauth/core/mcpauthtest"
 )
 
 // referenceServer is the resolved authorization server of the reference
@@ -154,15 +155,15 @@ func TestReferenceBearerMiddleware(t *testing.T) {
 			if c.details {
 				url = detailedURL
 			}
-			got := send(t, http.MethodGet, url, c.auth...)
-			if got.status != c.status {
-				t.Errorf("status %d, want %d", got.status, c.status)
+			got := mcpauthtest.Send(t, http.MethodGet, url, c.auth...)
+			if got.Status != c.status {
+				t.Errorf("status %d, want %d", got.Status, c.status)
 			}
-			if ch := got.header.Get("WWW-Authenticate"); ch != c.challenge {
+			if ch := got.Header.Get("WWW-Authenticate"); ch != c.challenge {
 				t.Errorf("WWW-Authenticate\n got %s\nwant %s", ch, c.challenge)
 			}
-			if got.body != c.body {
-				t.Errorf("body\n got %s\nwant %s", got.body, c.body)
+			if string(got.Body) != c.body {
+				t.Errorf("body\n got %s\nwant %s", got.Body, c.body)
 			}
 		})
 	}
@@ -186,8 +187,8 @@ func TestReferenceBearerOverridesExistingAuthInfo(t *testing.T) {
 	outer := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b.Middleware()(inner).ServeHTTP(w, r.WithContext(mcpauth.WithAuthInfo(r.Context(), old)))
 	})
-	if got := send(t, http.MethodGet, serve(t, outer), "Bearer valid-token"); got.status != 200 {
-		t.Fatalf("status %d", got.status)
+	if got := mcpauthtest.Send(t, http.MethodGet, mcpauthtest.Serve(t, outer), "Bearer valid-token"); got.Status != 200 {
+		t.Fatalf("status %d", got.Status)
 	}
 	if seen == nil || seen.ClientID != "client-id" || seen.Token != "valid-token" || seen.Subject != "subject-id" ||
 		seen.Issuer != "https://example.com" || len(seen.Scopes) != 2 || seen.Audience[0] != "test-audience" {

@@ -136,8 +136,8 @@ func TestReferenceBearerAuthConfiguration(t *testing.T) {
 func TestReferenceConfigurationWarnings(t *testing.T) {
 	noDCR := referenceServer("https://example.com")
 	noDCR.Metadata.RegistrationEndpoint = ""
-	var logs logCapture
-	if _, err := mcpauth.New(mcpauth.Config{Server: &noDCR, Logger: logs.logger()}); err != nil {
+	var logs mcpauthtest.LogBuffer
+	if _, err := mcpauth.New(mcpauth.Config{Server: &noDCR, Logger: logs.Logger()}); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"deprecated", "dynamic_registration_not_supported", "https://example.com"} {
@@ -145,9 +145,9 @@ func TestReferenceConfigurationWarnings(t *testing.T) {
 			t.Errorf("log lacks %q:\n%s", want, logs.String())
 		}
 	}
-	var clean logCapture
+	var clean mcpauthtest.LogBuffer
 	valid := referenceServer("https://example.com")
-	if _, err := mcpauth.New(mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{{Resource: "https://api.example.com", AuthorizationServers: []mcpauth.AuthServer{valid}}}, Logger: clean.logger()}); err != nil {
+	if _, err := mcpauth.New(mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{{Resource: "https://api.example.com", AuthorizationServers: []mcpauth.AuthServer{valid}}}, Logger: clean.Logger()}); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(clean.String(), "WARN") {
@@ -166,17 +166,17 @@ func TestReferenceMetadataRoutes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	legacyURL := serve(t, legacy.MetadataHandler())
-	got := send(t, http.MethodGet, legacyURL+"/.well-known/oauth-authorization-server")
+	legacyURL := mcpauthtest.Serve(t, legacy.MetadataHandler())
+	got := mcpauthtest.Send(t, http.MethodGet, legacyURL+"/.well-known/oauth-authorization-server")
 	wantDoc, _ := json.Marshal(valid.Metadata)
-	if got.status != 200 || !jsonEqual(got.body, string(wantDoc)) || got.header.Get("Access-Control-Allow-Origin") != "*" {
-		t.Errorf("legacy GET: %d %s %v", got.status, got.body, got.header)
+	if got.Status != 200 || !jsonEqual(string(got.Body), string(wantDoc)) || got.Header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Errorf("legacy GET: %d %s %v", got.Status, got.Body, got.Header)
 	}
-	if got := send(t, http.MethodOptions, legacyURL+"/.well-known/oauth-authorization-server"); got.status != 204 || got.body != "" || got.header.Get("Access-Control-Allow-Origin") != "*" {
-		t.Errorf("legacy OPTIONS: %d %q", got.status, got.body)
+	if got := mcpauthtest.Send(t, http.MethodOptions, legacyURL+"/.well-known/oauth-authorization-server"); got.Status != 204 || len(got.Body) != 0 || got.Header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Errorf("legacy OPTIONS: %d %q", got.Status, got.Body)
 	}
-	if got := send(t, http.MethodGet, legacyURL+"/.well-known/oauth-protected-resource"); got.status != 404 {
-		t.Errorf("legacy mode serves protected resource metadata: %d", got.status)
+	if got := mcpauthtest.Send(t, http.MethodGet, legacyURL+"/.well-known/oauth-protected-resource"); got.Status != 404 {
+		t.Errorf("legacy mode serves protected resource metadata: %d", got.Status)
 	}
 
 	auth2 := referenceServer("https://auth2.example.com")
@@ -188,25 +188,25 @@ func TestReferenceMetadataRoutes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := serve(t, resources.MetadataHandler())
+	base := mcpauthtest.Serve(t, resources.MetadataHandler())
 	for _, c := range []struct{ path, doc string }{
 		{"/.well-known/oauth-protected-resource/resource1", `{"resource":"https://api.example.com/resource1","scopes_supported":["read:resource1","write:resource1"],"bearer_methods_supported":["header"],"authorization_servers":["https://auth.example.com"]}`},
 		{"/.well-known/oauth-protected-resource/resource2", `{"resource":"https://api.example.com/resource2","authorization_servers":["https://auth.example.com","https://auth2.example.com"]}`},
 		{"/.well-known/oauth-protected-resource", `{"resource":"https://my-api.com"}`},
 	} {
-		got := send(t, http.MethodGet, base+c.path)
-		if got.status != 200 || got.body != c.doc || got.header.Get("Content-Type") != "application/json" || got.header.Get("Access-Control-Allow-Origin") != "*" {
-			t.Errorf("GET %s: %d %s %v, want %s", c.path, got.status, got.body, got.header, c.doc)
+		got := mcpauthtest.Send(t, http.MethodGet, base+c.path)
+		if got.Status != 200 || string(got.Body) != c.doc || got.Header.Get("Content-Type") != "application/json" || got.Header.Get("Access-Control-Allow-Origin") != "*" {
+			t.Errorf("GET %s: %d %s %v, want %s", c.path, got.Status, got.Body, got.Header, c.doc)
 		}
-		if got := send(t, http.MethodOptions, base+c.path); got.status != 204 {
-			t.Errorf("OPTIONS %s: %d", c.path, got.status)
+		if got := mcpauthtest.Send(t, http.MethodOptions, base+c.path); got.Status != 204 {
+			t.Errorf("OPTIONS %s: %d", c.path, got.Status)
 		}
-		if got := send(t, http.MethodPost, base+c.path); got.status != 405 || got.header.Get("Allow") != "GET, HEAD, OPTIONS" {
-			t.Errorf("POST %s: %d (differs from references: 405 like Starlette, with Allow)", c.path, got.status)
+		if got := mcpauthtest.Send(t, http.MethodPost, base+c.path); got.Status != 405 || got.Header.Get("Allow") != "GET, HEAD, OPTIONS" {
+			t.Errorf("POST %s: %d (differs from references: 405 like Starlette, with Allow)", c.path, got.Status)
 		}
 	}
-	if got := send(t, http.MethodGet, base+"/.well-known/oauth-authorization-server"); got.status != 404 {
-		t.Errorf("resource mode serves authorization server metadata: %d", got.status)
+	if got := mcpauthtest.Send(t, http.MethodGet, base+"/.well-known/oauth-authorization-server"); got.Status != 404 {
+		t.Errorf("resource mode serves authorization server metadata: %d", got.Status)
 	}
 }
 
@@ -240,16 +240,16 @@ func TestReferenceIntegration(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := send(t, http.MethodGet, c.url, c.auth...); got.status != c.status {
-				t.Fatalf("status %d, want %d: %s", got.status, c.status, got.body)
+			if got := mcpauthtest.Send(t, http.MethodGet, c.url, c.auth...); got.Status != c.status {
+				t.Fatalf("status %d, want %d: %s", got.Status, c.status, got.Body)
 			}
 		})
 	}
 	t.Run("JS-144 token of AS2 at resource1, AS2 keys not fetched", func(t *testing.T) {
 		as2.ResetCounters()
-		got := send(t, http.MethodGet, r1, tok(as2, "https://api.example.com/resource2", "read:resource1"))
-		if got.status != 401 || !strings.Contains(got.body, "invalid_issuer") {
-			t.Fatalf("got %d %s", got.status, got.body)
+		got := mcpauthtest.Send(t, http.MethodGet, r1, tok(as2, "https://api.example.com/resource2", "read:resource1"))
+		if got.Status != 401 || !strings.Contains(string(got.Body), "invalid_issuer") {
+			t.Fatalf("got %d %s", got.Status, got.Body)
 		}
 		if as2.JWKSRequests() != 0 || as2.DiscoveryRequests() != 0 {
 			t.Fatalf("AS2 was contacted: %d JWKS, %d discovery requests", as2.JWKSRequests(), as2.DiscoveryRequests())

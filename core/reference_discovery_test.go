@@ -225,17 +225,17 @@ func TestReferenceLazyDiscovery(t *testing.T) {
 	t.Run("JS-056 JS-057 discovered metadata failing the MCP requirements is a server error", func(t *testing.T) {
 		bad := mcpauthtest.MustNewIssuer(t, mcpauthtest.WithMetadata(func(m map[string]any) { delete(m, "code_challenge_methods_supported") }))
 		b := jwtBearer(t, resourceAuth(t, jwtResource, bad), mcpauth.BearerOptions{Resource: jwtResource, ShowErrorDetails: true})
-		got := send(t, http.MethodGet, protect(t, b), "Bearer "+bad.MustToken(t, map[string]any{"sub": "u", "aud": jwtResource}))
-		if got.status != 500 || !strings.Contains(got.body, `"cause":{"error":"invalid_server_config"`) {
-			t.Fatalf("got %d %s", got.status, got.body)
+		got := mcpauthtest.Send(t, http.MethodGet, protect(t, b), "Bearer "+bad.MustToken(t, map[string]any{"sub": "u", "aud": jwtResource}))
+		if got.Status != 500 || !strings.Contains(string(got.Body), `"cause":{"error":"invalid_server_config"`) {
+			t.Fatalf("got %d %s", got.Status, got.Body)
 		}
 	})
 	t.Run("discovered issuer that differs is refused (RFC 8414 §3.3)", func(t *testing.T) {
 		mixup := mcpauthtest.MustNewIssuer(t, mcpauthtest.WithMetadata(func(m map[string]any) { m["issuer"] = "https://attacker.example.com" }))
 		b := jwtBearer(t, resourceAuth(t, jwtResource, mixup), mcpauth.BearerOptions{Resource: jwtResource, ShowErrorDetails: true})
-		got := send(t, http.MethodGet, protect(t, b), "Bearer "+mixup.MustToken(t, map[string]any{"sub": "u", "aud": jwtResource}))
-		if got.status != 500 || !strings.Contains(got.body, "attacker.example.com") || mixup.JWKSRequests() != 0 {
-			t.Fatalf("got %d %s, %d JWKS requests", got.status, got.body, mixup.JWKSRequests())
+		got := mcpauthtest.Send(t, http.MethodGet, protect(t, b), "Bearer "+mixup.MustToken(t, map[string]any{"sub": "u", "aud": jwtResource}))
+		if got.Status != 500 || !strings.Contains(string(got.Body), "attacker.example.com") || mixup.JWKSRequests() != 0 {
+			t.Fatalf("got %d %s, %d JWKS requests", got.Status, got.Body, mixup.JWKSRequests())
 		}
 	})
 }
@@ -256,21 +256,21 @@ func TestReferenceDiscoveryFailureNotCached(t *testing.T) {
 	b := jwtBearer(t, resourceAuth(t, jwtResource, iss), mcpauth.BearerOptions{Resource: jwtResource})
 	url := protect(t, b)
 	token := "Bearer " + iss.MustToken(t, map[string]any{"sub": "u", "aud": jwtResource})
-	got := send(t, http.MethodGet, url, token)
-	if got.status != 503 || got.header.Get("Retry-After") == "" {
-		t.Fatalf("while down: %d %v", got.status, got.header)
+	got := mcpauthtest.Send(t, http.MethodGet, url, token)
+	if got.Status != 503 || got.Header.Get("Retry-After") == "" {
+		t.Fatalf("while down: %d %v", got.Status, got.Header)
 	}
 	down.Store(false)
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		got = send(t, http.MethodGet, url, token)
-		if got.status == 200 || time.Now().After(deadline) {
+		got = mcpauthtest.Send(t, http.MethodGet, url, token)
+		if got.Status == 200 || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	if got.status != 200 {
-		t.Fatalf("after recovery: %d %s", got.status, got.body)
+	if got.Status != 200 {
+		t.Fatalf("after recovery: %d %s", got.Status, got.Body)
 	}
 	if n := iss.DiscoveryRequests(); n != 2 {
 		t.Fatalf("%d discovery requests; want 2 (one failure, one success)", n)

@@ -135,9 +135,9 @@ func TestReferenceJWKSCachedPerIssuer(t *testing.T) {
 func TestReferenceMissingJWKSURI(t *testing.T) {
 	iss := mcpauthtest.MustNewIssuer(t, mcpauthtest.WithMetadata(func(m map[string]any) { delete(m, "jwks_uri") }))
 	b := jwtBearer(t, resourceAuth(t, jwtResource, iss), mcpauth.BearerOptions{Resource: jwtResource, ShowErrorDetails: true})
-	got := send(t, http.MethodGet, protect(t, b), "Bearer "+iss.MustToken(t, map[string]any{"sub": "u", "aud": jwtResource}))
-	if got.status != 500 || !strings.Contains(got.body, `"error":"missing_jwks_uri"`) || got.header.Get("WWW-Authenticate") != "" {
-		t.Fatalf("got %d %s %v", got.status, got.body, got.header)
+	got := mcpauthtest.Send(t, http.MethodGet, protect(t, b), "Bearer "+iss.MustToken(t, map[string]any{"sub": "u", "aud": jwtResource}))
+	if got.Status != 500 || !strings.Contains(string(got.Body), `"error":"missing_jwks_uri"`) || got.Header.Get("WWW-Authenticate") != "" {
+		t.Fatalf("got %d %s %v", got.Status, got.Body, got.Header)
 	}
 	if iss.JWKSRequests() != 0 {
 		t.Fatal("keys were requested")

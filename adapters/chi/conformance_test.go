@@ -2,13 +2,13 @@ package mcpchi_test
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
 	mcpchi "github.com/go-mcpauth/mcpauth/adapters/chi"
+	"github.com/go-mcpauth/mcpauth/core/mcpauthtest"
 	"github.com/go-mcpauth/mcpauth/core/mcpauthtest/conformance"
 )
 
@@ -27,9 +27,7 @@ func TestConformance(t *testing.T) {
 		}))).Handle("/skipped", conformanceReply())
 		// chi is net/http: the bridge is mounting the handler as it is.
 		r.With(mcpchi.BearerAuth(app.Bearer)).Handle("/bridge", conformance.BridgeHandler())
-		srv := httptest.NewServer(r)
-		t.Cleanup(srv.Close)
-		return srv.URL
+		return mcpauthtest.Serve(t, r)
 	})
 }
 

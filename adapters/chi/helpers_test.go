@@ -3,10 +3,8 @@ package mcpchi_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -64,43 +62,6 @@ func (f *fixture) token(tb testing.TB, sub, scope string) string {
 	return f.iss.MustToken(tb, map[string]any{"sub": sub, "aud": resource, "scope": scope})
 }
 
-// serve starts h on a loopback listener and returns its base URL.
-func serve(t *testing.T, h http.Handler) string {
-	t.Helper()
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv.URL
-}
-
-// answer is what a test server said.
-type answer struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-// send makes one request; auth holds the Authorization values, in order.
-func send(t *testing.T, method, url string, auth ...string) answer {
-	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if auth != nil {
-		req.Header["Authorization"] = auth
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("%s %s: reading the body: %v", method, url, err)
-	}
-	return answer{status: resp.StatusCode, header: resp.Header, body: body}
-}
-
 // seen is what a handler below BearerAuth saw, answered as JSON.
 type seen struct {
 	Accessor string `json:"accessor"` // subject from mcpchi.AuthInfo, "" if !ok
@@ -128,14 +89,14 @@ func seenHandler() http.Handler {
 }
 
 // decodeSeen decodes a seenHandler answer.
-func decodeSeen(t *testing.T, a answer) seen {
+func decodeSeen(t *testing.T, a mcpauthtest.Response) seen {
 	t.Helper()
 	var s seen
-	if a.status != http.StatusOK {
-		t.Fatalf("status %d, want 200 (body %s)", a.status, a.body)
+	if a.Status != http.StatusOK {
+		t.Fatalf("status %d, want 200 (body %s)", a.Status, a.Body)
 	}
-	if err := json.Unmarshal(a.body, &s); err != nil {
-		t.Fatalf("decoding %s: %v", a.body, err)
+	if err := json.Unmarshal(a.Body, &s); err != nil {
+		t.Fatalf("decoding %s: %v", a.Body, err)
 	}
 	return s
 }
@@ -154,26 +115,26 @@ func expectedRefusal(t *testing.T, b *mcpauth.Bearer, auth ...string) mcpauth.Er
 // checkRefusal compares an answer with core's ErrorResponse: the status,
 // every header of resp.Header with exactly its values, no header beyond
 // those and the ones net/http's server itself adds, and the body bytes.
-func checkRefusal(t *testing.T, got answer, want mcpauth.ErrorResponse) {
+func checkRefusal(t *testing.T, got mcpauthtest.Response, want mcpauth.ErrorResponse) {
 	t.Helper()
-	if got.status != want.Status {
-		t.Errorf("status %d, want %d", got.status, want.Status)
+	if got.Status != want.Status {
+		t.Errorf("status %d, want %d", got.Status, want.Status)
 	}
 	for k, v := range want.Header {
-		if g := got.header.Values(k); strings.Join(g, "\x00") != strings.Join(v, "\x00") {
+		if g := got.Header.Values(k); strings.Join(g, "\x00") != strings.Join(v, "\x00") {
 			t.Errorf("header %s = %q, want %q", k, g, v)
 		}
 	}
-	for k := range got.header {
+	for k := range got.Header {
 		if _, ok := want.Header[k]; !ok && k != "Content-Length" && k != "Date" {
-			t.Errorf("unexpected header %s: %q", k, got.header.Values(k))
+			t.Errorf("unexpected header %s: %q", k, got.Header.Values(k))
 		}
 	}
-	if cl := got.header.Get("Content-Length"); cl != fmt.Sprint(len(want.Body)) {
+	if cl := got.Header.Get("Content-Length"); cl != fmt.Sprint(len(want.Body)) {
 		t.Errorf("Content-Length %q, want %d", cl, len(want.Body))
 	}
-	if string(got.body) != string(want.Body) {
-		t.Errorf("body\n got %s\nwant %s", got.body, want.Body)
+	if string(got.Body) != string(want.Body) {
+		t.Errorf("body\n got %s\nwant %s", got.Body, want.Body)
 	}
 }
 

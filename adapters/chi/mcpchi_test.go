@@ -64,7 +64,7 @@ func TestAuthInfoVisibleBelow(t *testing.T) {
 		}
 		_ = json.NewEncoder(w).Encode(s)
 	}))
-	base := serve(t, r)
+	base := mcpauthtest.Serve(t, r)
 	tok := f.token(t, "alice", "read")
 
 	for _, c := range []struct {
@@ -83,19 +83,19 @@ func TestAuthInfoVisibleBelow(t *testing.T) {
 				if c.param != "" && m != http.MethodGet {
 					continue
 				}
-				s := decodeSeen(t, send(t, m, base+c.path, "Bearer "+tok))
+				s := decodeSeen(t, mcpauthtest.Send(t, m, base+c.path, "Bearer "+tok))
 				if s.Accessor != "alice" || s.Context != "alice" || !s.Same || s.Param != c.param {
 					t.Errorf("%s %s: handler saw %+v, want alice everywhere, the same pointer and param %q", m, c.path, s, c.param)
 				}
-				if a := send(t, m, base+c.path); a.status != http.StatusUnauthorized {
-					t.Errorf("%s %s without credentials: status %d, want 401", m, c.path, a.status)
+				if a := mcpauthtest.Send(t, m, base+c.path); a.Status != http.StatusUnauthorized {
+					t.Errorf("%s %s without credentials: status %d, want 401", m, c.path, a.Status)
 				}
 			}
 		})
 	}
 	t.Run("metadata stays public", func(t *testing.T) {
-		if a := send(t, http.MethodGet, base+metadataPath); a.status != http.StatusOK {
-			t.Errorf("metadata: status %d, want 200", a.status)
+		if a := mcpauthtest.Send(t, http.MethodGet, base+metadataPath); a.Status != http.StatusOK {
+			t.Errorf("metadata: status %d, want 200", a.Status)
 		}
 	})
 }
@@ -127,7 +127,7 @@ func TestOptional(t *testing.T) {
 	r := chi.NewRouter()
 	r.With(mcpchi.BearerAuth(f.bearer, mcpchi.Optional())).Handle("/optional", seenHandler())
 	r.With(mcpchi.BearerAuth(f.bearer)).Handle("/required", seenHandler())
-	base := serve(t, r)
+	base := mcpauthtest.Serve(t, r)
 	valid := f.token(t, "alice", "read")
 
 	for _, c := range []struct {
@@ -148,9 +148,9 @@ func TestOptional(t *testing.T) {
 		{"without Optional no header is refused", "/required", nil, 401, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			a := send(t, http.MethodGet, base+c.path, c.auth...)
-			if a.status != c.status {
-				t.Fatalf("status %d, want %d (body %s)", a.status, c.status, a.body)
+			a := mcpauthtest.Send(t, http.MethodGet, base+c.path, c.auth...)
+			if a.Status != c.status {
+				t.Fatalf("status %d, want %d (body %s)", a.Status, c.status, a.Body)
 			}
 			if c.status != http.StatusOK {
 				checkRefusal(t, a, expectedRefusal(t, f.bearer, c.auth...))
@@ -180,7 +180,7 @@ func TestSkipper(t *testing.T) {
 	})
 	r.With(mcpchi.BearerAuth(f.bearer, skipHealth, mcpchi.Skipper(nil))).Handle("/reset", seenHandler())
 	r.With(mcpchi.BearerAuth(f.bearer, mcpchi.Skipper(func(*http.Request) bool { return false }), skipHealth)).Handle("/last", seenHandler())
-	base := serve(t, r)
+	base := mcpauthtest.Serve(t, r)
 	valid := f.token(t, "alice", "read")
 
 	for _, c := range []struct {
@@ -201,9 +201,9 @@ func TestSkipper(t *testing.T) {
 		{"the last Skipper wins", http.MethodOptions, "/last", nil, 200, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			a := send(t, c.method, base+c.path, c.auth...)
-			if a.status != c.status {
-				t.Fatalf("status %d, want %d (body %s)", a.status, c.status, a.body)
+			a := mcpauthtest.Send(t, c.method, base+c.path, c.auth...)
+			if a.Status != c.status {
+				t.Fatalf("status %d, want %d (body %s)", a.Status, c.status, a.Body)
 			}
 			if c.status != http.StatusOK {
 				checkRefusal(t, a, expectedRefusal(t, f.bearer, c.auth...))
@@ -270,7 +270,7 @@ func TestErrorHandler(t *testing.T) {
 	r.With(mcpchi.BearerAuth(f.bearer, handOver, mcpchi.Skipper(func(*http.Request) bool { return true }))).Handle("/skipped", next)
 	r.With(mcpchi.BearerAuth(f.bearer, teapot, mcpchi.ErrorHandler(nil))).Handle("/reset", next)
 	r.With(mcpchi.BearerAuth(f.bearer, handOver, teapot)).Handle("/last", next)
-	base := serve(t, r)
+	base := mcpauthtest.Serve(t, r)
 	valid := f.token(t, "alice", "read")
 	noScope := f.token(t, "alice", "write")
 
@@ -302,9 +302,9 @@ func TestErrorHandler(t *testing.T) {
 			errs = nil
 			mu.Unlock()
 			before := called.Load()
-			a := send(t, http.MethodGet, base+c.path, c.auth...)
-			if a.status != c.status {
-				t.Fatalf("status %d, want %d (body %s)", a.status, c.status, a.body)
+			a := mcpauthtest.Send(t, http.MethodGet, base+c.path, c.auth...)
+			if a.Status != c.status {
+				t.Fatalf("status %d, want %d (body %s)", a.Status, c.status, a.Body)
 			}
 			got := lastErr()
 			switch {
@@ -323,11 +323,11 @@ func TestErrorHandler(t *testing.T) {
 			if passed != (c.status == http.StatusOK) {
 				t.Errorf("next handler called: %v, want %v", passed, c.status == http.StatusOK)
 			}
-			if c.body != "" && string(a.body) != c.body {
-				t.Errorf("body %q, want %q", a.body, c.body)
+			if c.body != "" && string(a.Body) != c.body {
+				t.Errorf("body %q, want %q", a.Body, c.body)
 			}
-			if c.status == http.StatusTeapot && a.header.Get("WWW-Authenticate") != "" {
-				t.Errorf("own answer has a WWW-Authenticate %q", a.header.Get("WWW-Authenticate"))
+			if c.status == http.StatusTeapot && a.Header.Get("WWW-Authenticate") != "" {
+				t.Errorf("own answer has a WWW-Authenticate %q", a.Header.Get("WWW-Authenticate"))
 			}
 			if c.exactCore {
 				checkRefusal(t, a, expectedRefusal(t, f.bearer, c.auth...))
@@ -357,7 +357,7 @@ func TestRefusalIsCoreAnswer(t *testing.T) {
 	r.With(mcpchi.BearerAuth(f.bearer)).Handle("/mcp", seenHandler())
 	r.With(mcpchi.BearerAuth(detailed.bearer)).Handle("/detailed", seenHandler())
 	r.With(mcpchi.BearerAuth(broken)).Handle("/broken", seenHandler())
-	base := serve(t, r)
+	base := mcpauthtest.Serve(t, r)
 	tok := func(f *fixture, claims map[string]any) string { return "Bearer " + f.iss.MustToken(t, claims) }
 	alice := func(k string, v any) map[string]any {
 		c := map[string]any{"sub": "alice", "aud": resource, "scope": "read"}
@@ -385,9 +385,9 @@ func TestRefusalIsCoreAnswer(t *testing.T) {
 		{"verifier failure is 500 without challenge", "/broken", broken, []string{"Bearer opaque-token-123"}, 500},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			a := send(t, http.MethodGet, base+c.path, c.auth...)
-			if a.status != c.status {
-				t.Fatalf("status %d, want %d (body %s)", a.status, c.status, a.body)
+			a := mcpauthtest.Send(t, http.MethodGet, base+c.path, c.auth...)
+			if a.Status != c.status {
+				t.Fatalf("status %d, want %d (body %s)", a.Status, c.status, a.Body)
 			}
 			checkRefusal(t, a, expectedRefusal(t, c.bearer, c.auth...))
 		})
@@ -401,11 +401,11 @@ func TestRefusalIsCoreAnswer(t *testing.T) {
 		})
 		r := chi.NewRouter()
 		r.With(mcpchi.BearerAuth(down.bearer)).Handle("/mcp", seenHandler())
-		base := serve(t, r)
+		base := mcpauthtest.Serve(t, r)
 		auth := "Bearer " + down.token(t, "alice", "read")
-		a := send(t, http.MethodGet, base+"/mcp", auth)
-		if a.status != http.StatusServiceUnavailable {
-			t.Fatalf("status %d, want 503 (body %s)", a.status, a.body)
+		a := mcpauthtest.Send(t, http.MethodGet, base+"/mcp", auth)
+		if a.Status != http.StatusServiceUnavailable {
+			t.Fatalf("status %d, want 503 (body %s)", a.Status, a.Body)
 		}
 		want := expectedRefusal(t, down.bearer, auth)
 		if want.Status != http.StatusServiceUnavailable {
@@ -413,11 +413,11 @@ func TestRefusalIsCoreAnswer(t *testing.T) {
 		}
 		// Retry-After counts down between the two answers: check its
 		// shape, and the rest byte for byte.
-		secs, err := strconv.Atoi(a.header.Get("Retry-After"))
+		secs, err := strconv.Atoi(a.Header.Get("Retry-After"))
 		if err != nil || secs < 1 {
-			t.Errorf("Retry-After %q, want a positive number of seconds", a.header.Get("Retry-After"))
+			t.Errorf("Retry-After %q, want a positive number of seconds", a.Header.Get("Retry-After"))
 		}
-		a.header.Set("Retry-After", want.Header.Get("Retry-After"))
+		a.Header.Set("Retry-After", want.Header.Get("Retry-After"))
 		checkRefusal(t, a, want)
 	})
 }
@@ -434,67 +434,52 @@ func TestConcurrentRequestsKeepTheirIdentity(t *testing.T) {
 		r.Handle("/mcp", seenHandler())
 		r.Handle("/items/{id}", seenHandler())
 	})
-	base := serve(t, r)
+	base := mcpauthtest.Serve(t, r)
 
 	const workers, each = 32, 12
 	tokens := make([]string, workers)
 	for i := range tokens {
 		tokens[i] = f.token(t, fmt.Sprintf("user-%02d", i), "read")
 	}
-	var wg sync.WaitGroup
-	errs := make(chan error, workers*each)
-	for i := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sub := fmt.Sprintf("user-%02d", i)
-			for j := range each {
-				var (
-					req *http.Request
-					err error
-				)
-				switch j % 4 {
-				case 0, 1:
-					req, err = http.NewRequest(http.MethodPost, base+"/mcp", nil)
-				case 2:
-					req, err = http.NewRequest(http.MethodGet, fmt.Sprintf("%s/items/%d", base, i), nil)
-				case 3: // anonymous (Optional): must not see anyone's identity
-					req, err = http.NewRequest(http.MethodGet, base+"/mcp", nil)
-				}
-				if err != nil {
-					errs <- err
-					return
-				}
-				if j%4 != 3 {
-					req.Header.Set("Authorization", "Bearer "+tokens[i])
-				}
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
-					errs <- err
-					return
-				}
-				var s seen
-				err = json.NewDecoder(resp.Body).Decode(&s)
-				resp.Body.Close()
-				want := seen{Accessor: sub, Context: sub, Same: true}
-				if j%4 == 2 {
-					want.Param = strconv.Itoa(i)
-				}
-				if j%4 == 3 {
-					want = seen{Same: true}
-				}
-				if err != nil || resp.StatusCode != http.StatusOK || s != want {
-					errs <- fmt.Errorf("%s request %d: status %d, saw %+v (%w), want %+v", sub, j, resp.StatusCode, s, err, want)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+	mcpauthtest.Concurrently(t, workers, each, func(i, j int) error {
+		sub := fmt.Sprintf("user-%02d", i)
+		var (
+			req *http.Request
+			err error
+		)
+		switch j % 4 {
+		case 0, 1:
+			req, err = http.NewRequest(http.MethodPost, base+"/mcp", nil)
+		case 2:
+			req, err = http.NewRequest(http.MethodGet, fmt.Sprintf("%s/items/%d", base, i), nil)
+		case 3: // anonymous (Optional): must not see anyone's identity
+			req, err = http.NewRequest(http.MethodGet, base+"/mcp", nil)
+		}
+		if err != nil {
+			return err
+		}
+		if j%4 != 3 {
+			req.Header.Set("Authorization", "Bearer "+tokens[i])
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		var s seen
+		err = json.NewDecoder(resp.Body).Decode(&s)
+		resp.Body.Close()
+		want := seen{Accessor: sub, Context: sub, Same: true}
+		if j%4 == 2 {
+			want.Param = strconv.Itoa(i)
+		}
+		if j%4 == 3 {
+			want = seen{Same: true}
+		}
+		if err != nil || resp.StatusCode != http.StatusOK || s != want {
+			return fmt.Errorf("%s request %d: status %d, saw %+v (%w), want %+v", sub, j, resp.StatusCode, s, err, want)
+		}
+		return nil
+	})
 }
 
 // TestPanicReachesRecoverer: a panic below BearerAuth is neither swallowed
@@ -515,20 +500,20 @@ func TestPanicReachesRecoverer(t *testing.T) {
 	}))).Handle("/hooked", http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
 		panic(boom)
 	}))
-	base := serve(t, r)
+	base := mcpauthtest.Serve(t, r)
 	tok := f.token(t, "alice", "read")
 
 	for _, path := range []string{"/mcp", "/hooked"} {
 		t.Run(path, func(t *testing.T) {
-			a := send(t, http.MethodPost, base+path, "Bearer "+tok)
-			if a.status != http.StatusInternalServerError {
-				t.Errorf("status %d, want Recoverer's 500 (body %s)", a.status, a.body)
+			a := mcpauthtest.Send(t, http.MethodPost, base+path, "Bearer "+tok)
+			if a.Status != http.StatusInternalServerError {
+				t.Errorf("status %d, want Recoverer's 500 (body %s)", a.Status, a.Body)
 			}
-			if v := a.header.Values("WWW-Authenticate"); len(v) != 0 {
+			if v := a.Header.Values("WWW-Authenticate"); len(v) != 0 {
 				t.Errorf("WWW-Authenticate %q on a panic", v)
 			}
-			if len(a.body) != 0 {
-				t.Errorf("body %q, want Recoverer's empty body", a.body)
+			if len(a.Body) != 0 {
+				t.Errorf("body %q, want Recoverer's empty body", a.Body)
 			}
 			select {
 			case v := <-panics:
@@ -541,8 +526,8 @@ func TestPanicReachesRecoverer(t *testing.T) {
 		})
 	}
 	t.Run("without credentials the handler does not run", func(t *testing.T) {
-		if a := send(t, http.MethodPost, base+"/mcp"); a.status != http.StatusUnauthorized {
-			t.Errorf("status %d, want 401", a.status)
+		if a := mcpauthtest.Send(t, http.MethodPost, base+"/mcp"); a.Status != http.StatusUnauthorized {
+			t.Errorf("status %d, want 401", a.Status)
 		}
 		if len(panics) != 0 {
 			t.Error("the handler ran for a refused request")
@@ -573,8 +558,8 @@ func TestRegisterMetadata(t *testing.T) {
 	r := chi.NewRouter()
 	mcpchi.RegisterMetadata(r, auth)
 	r.With(mcpchi.BearerAuth(bearer)).Handle("/mcp", seenHandler())
-	base := serve(t, r)
-	core := serve(t, auth.MetadataHandler())
+	base := mcpauthtest.Serve(t, r)
+	core := mcpauthtest.Serve(t, auth.MetadataHandler())
 
 	routes := auth.MetadataRoutes()
 	if len(routes) < 6 {
@@ -583,18 +568,18 @@ func TestRegisterMetadata(t *testing.T) {
 	for _, route := range routes {
 		for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodOptions} {
 			t.Run(m+" "+route.Path, func(t *testing.T) {
-				got := send(t, m, base+route.Path)
-				want := send(t, m, core+route.Path)
-				if got.status != want.status || want.status >= 300 {
-					t.Fatalf("status %d, core's %d", got.status, want.status)
+				got := mcpauthtest.Send(t, m, base+route.Path)
+				want := mcpauthtest.Send(t, m, core+route.Path)
+				if got.Status != want.Status || want.Status >= 300 {
+					t.Fatalf("status %d, core's %d", got.Status, want.Status)
 				}
-				delete(got.header, "Date")
-				delete(want.header, "Date")
-				if g, w := fmt.Sprint(got.header), fmt.Sprint(want.header); g != w {
+				delete(got.Header, "Date")
+				delete(want.Header, "Date")
+				if g, w := fmt.Sprint(got.Header), fmt.Sprint(want.Header); g != w {
 					t.Errorf("headers\n got %s\nwant %s", g, w)
 				}
-				if string(got.body) != string(want.body) {
-					t.Errorf("body\n got %s\nwant %s", got.body, want.body)
+				if string(got.Body) != string(want.Body) {
+					t.Errorf("body\n got %s\nwant %s", got.Body, want.Body)
 				}
 			})
 		}
@@ -612,18 +597,18 @@ func TestRegisterMetadata(t *testing.T) {
 		{"an encoded slash is not a slash", http.MethodGet, "/.well-known/oauth-protected-resource/a/b", 404},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			a := send(t, c.method, base+c.path)
-			if a.status != c.status {
-				t.Errorf("status %d, want %d", a.status, c.status)
+			a := mcpauthtest.Send(t, c.method, base+c.path)
+			if a.Status != c.status {
+				t.Errorf("status %d, want %d", a.Status, c.status)
 			}
-			if v := a.header.Values("WWW-Authenticate"); len(v) != 0 {
+			if v := a.Header.Values("WWW-Authenticate"); len(v) != 0 {
 				t.Errorf("WWW-Authenticate %q on a metadata route", v)
 			}
 		})
 	}
 	t.Run("405 lists the metadata methods", func(t *testing.T) {
-		a := send(t, http.MethodPost, base+metadataPath)
-		got := slices.Sorted(slices.Values(a.header.Values("Allow"))) // chi's order varies
+		a := mcpauthtest.Send(t, http.MethodPost, base+metadataPath)
+		got := slices.Sorted(slices.Values(a.Header.Values("Allow"))) // chi's order varies
 		if fmt.Sprint(got) != "[GET HEAD OPTIONS]" {
 			t.Errorf("Allow %q, want GET, HEAD and OPTIONS", got)
 		}
@@ -640,11 +625,11 @@ func TestRegisterMetadataLegacy(t *testing.T) {
 	}
 	r := chi.NewRouter()
 	mcpchi.RegisterMetadata(r, auth)
-	base := serve(t, r)
-	a := send(t, http.MethodGet, base+mcpauth.OAuthWellKnownPath)
+	base := mcpauthtest.Serve(t, r)
+	a := mcpauthtest.Send(t, http.MethodGet, base+mcpauth.OAuthWellKnownPath)
 	var doc map[string]any
-	if a.status != http.StatusOK || json.Unmarshal(a.body, &doc) != nil || doc["issuer"] != iss.URL() {
-		t.Errorf("status %d, body %s; want the issuer's metadata", a.status, a.body)
+	if a.Status != http.StatusOK || json.Unmarshal(a.Body, &doc) != nil || doc["issuer"] != iss.URL() {
+		t.Errorf("status %d, body %s; want the issuer's metadata", a.Status, a.Body)
 	}
 }
 
@@ -672,8 +657,8 @@ func TestWiringMistakesPanicEarly(t *testing.T) {
 	t.Run("nil options are ignored", func(t *testing.T) {
 		r := chi.NewRouter()
 		r.With(mcpchi.BearerAuth(f.bearer, nil, mcpchi.Optional(), nil)).Handle("/", seenHandler())
-		if a := send(t, http.MethodGet, serve(t, r)+"/"); a.status != http.StatusOK {
-			t.Errorf("status %d, want 200", a.status)
+		if a := mcpauthtest.Send(t, http.MethodGet, mcpauthtest.Serve(t, r)+"/"); a.Status != http.StatusOK {
+			t.Errorf("status %d, want 200", a.Status)
 		}
 	})
 }

@@ -2,7 +2,6 @@ package mcpecho_test
 
 import (
 	"errors"
-	"io"
 	"net"
 	"net/http"
 	"testing"
@@ -85,26 +84,4 @@ func start(t testing.TB, e *echo.Echo) string {
 		}
 	})
 	return "http://" + ln.Addr().String()
-}
-
-// send sends a request with the given Authorization values (nil: none).
-func send(t testing.TB, method, url string, auth ...string) (*http.Response, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if auth != nil {
-		req.Header["Authorization"] = auth
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, body
 }

@@ -9,7 +9,6 @@ import (
 	"io"
 	"log"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -105,13 +104,13 @@ func TestAuthInfoVisible(t *testing.T) {
 			e := newEcho()
 			tc.mount(e, mcpecho.BearerAuth(env.bearer))
 			base := start(t, e)
-			resp, body := send(t, http.MethodGet, base+tc.path, "Bearer "+token)
-			if resp.StatusCode != http.StatusOK || string(body) != "alice" {
-				t.Errorf("with a token: %d %q, want 200 \"alice\"", resp.StatusCode, body)
+			resp := mcpauthtest.Send(t, http.MethodGet, base+tc.path, "Bearer "+token)
+			if resp.Status != http.StatusOK || string(resp.Body) != "alice" {
+				t.Errorf("with a token: %d %q, want 200 \"alice\"", resp.Status, resp.Body)
 			}
-			resp, _ = send(t, http.MethodGet, base+tc.path)
-			if resp.StatusCode != http.StatusUnauthorized {
-				t.Errorf("without a token: %d, want 401", resp.StatusCode)
+			resp = mcpauthtest.Send(t, http.MethodGet, base+tc.path)
+			if resp.Status != http.StatusUnauthorized {
+				t.Errorf("without a token: %d, want 401", resp.Status)
 			}
 		})
 	}
@@ -124,9 +123,9 @@ func TestAuthInfoFallsBackToRequestContext(t *testing.T) {
 	e := newEcho()
 	e.GET("/x", whoami, echo.WrapMiddleware(env.bearer.Middleware()))
 	base := start(t, e)
-	resp, body := send(t, http.MethodGet, base+"/x", "Bearer "+env.token(t, "carol"))
-	if resp.StatusCode != http.StatusOK || string(body) != "carol" {
-		t.Errorf("got %d %q, want 200 \"carol\"", resp.StatusCode, body)
+	resp := mcpauthtest.Send(t, http.MethodGet, base+"/x", "Bearer "+env.token(t, "carol"))
+	if resp.Status != http.StatusOK || string(resp.Body) != "carol" {
+		t.Errorf("got %d %q, want 200 \"carol\"", resp.Status, resp.Body)
 	}
 }
 
@@ -153,20 +152,20 @@ func TestOptional(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, body := send(t, http.MethodGet, base+"/opt", tc.auth...)
-			if resp.StatusCode != tc.status {
-				t.Fatalf("status %d, want %d (%s)", resp.StatusCode, tc.status, body)
+			resp := mcpauthtest.Send(t, http.MethodGet, base+"/opt", tc.auth...)
+			if resp.Status != tc.status {
+				t.Fatalf("status %d, want %d (%s)", resp.Status, tc.status, resp.Body)
 			}
 			if tc.status == 200 {
-				if string(body) != tc.body {
-					t.Errorf("body %q, want %q", body, tc.body)
+				if string(resp.Body) != tc.body {
+					t.Errorf("body %q, want %q", resp.Body, tc.body)
 				}
 				if v := resp.Header.Get("WWW-Authenticate"); v != "" {
 					t.Errorf("unexpected challenge %q", v)
 				}
 				return
 			}
-			if got := errorCode(t, body); got != tc.body {
+			if got := errorCode(t, resp.Body); got != tc.body {
 				t.Errorf("error %q, want %q", got, tc.body)
 			}
 		})
@@ -222,14 +221,9 @@ func TestSkipper(t *testing.T) {
 			if tc.auth != nil {
 				req.Header["Authorization"] = tc.auth
 			}
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != tc.status || (tc.body != "" && string(body) != tc.body) {
-				t.Errorf("got %d %q, want %d %q", resp.StatusCode, body, tc.status, tc.body)
+			resp := mcpauthtest.Do(t, req)
+			if resp.Status != tc.status || (tc.body != "" && string(resp.Body) != tc.body) {
+				t.Errorf("got %d %q, want %d %q", resp.Status, resp.Body, tc.status, tc.body)
 			}
 		})
 	}
@@ -285,9 +279,9 @@ func TestErrorHandler(t *testing.T) {
 	base := start(t, e)
 
 	t.Run("custom answer with the *mcpauth.Error", func(t *testing.T) {
-		resp, body := send(t, http.MethodGet, base+"/custom", "Bearer abc.def")
-		if resp.StatusCode != 401 || string(body) != "custom invalid_token" {
-			t.Errorf("got %d %q", resp.StatusCode, body)
+		resp := mcpauthtest.Send(t, http.MethodGet, base+"/custom", "Bearer abc.def")
+		if resp.Status != 401 || string(resp.Body) != "custom invalid_token" {
+			t.Errorf("got %d %q", resp.Status, resp.Body)
 		}
 		if resp.Header.Get("WWW-Authenticate") != "" {
 			t.Errorf("the custom handler did not set a challenge, got %q", resp.Header.Get("WWW-Authenticate"))
@@ -297,17 +291,17 @@ func TestErrorHandler(t *testing.T) {
 		mu.Lock()
 		n := len(seen)
 		mu.Unlock()
-		resp, body := send(t, http.MethodGet, base+"/custom", "Bearer "+token)
+		resp := mcpauthtest.Send(t, http.MethodGet, base+"/custom", "Bearer "+token)
 		mu.Lock()
 		defer mu.Unlock()
-		if resp.StatusCode != 200 || string(body) != "alice" || len(seen) != n {
-			t.Errorf("got %d %q, handler calls %d -> %d", resp.StatusCode, body, n, len(seen))
+		if resp.Status != 200 || string(resp.Body) != "alice" || len(seen) != n {
+			t.Errorf("got %d %q, handler calls %d -> %d", resp.Status, resp.Body, n, len(seen))
 		}
 	})
 	t.Run("returned error reaches e.HTTPErrorHandler", func(t *testing.T) {
-		resp, body := send(t, http.MethodGet, base+"/return")
-		if resp.StatusCode != http.StatusTeapot || !strings.HasPrefix(string(body), "app handler: wrapped: mcpauth: missing_auth_header") {
-			t.Errorf("got %d %q", resp.StatusCode, body)
+		resp := mcpauthtest.Send(t, http.MethodGet, base+"/return")
+		if resp.Status != http.StatusTeapot || !strings.HasPrefix(string(resp.Body), "app handler: wrapped: mcpauth: missing_auth_header") {
+			t.Errorf("got %d %q", resp.Status, resp.Body)
 		}
 		mu.Lock()
 		defer mu.Unlock()
@@ -317,30 +311,30 @@ func TestErrorHandler(t *testing.T) {
 	})
 	t.Run("bearer.WriteError answers as the default", func(t *testing.T) {
 		for _, auth := range [][]string{nil, {"Bearer abc.def"}, {"Bearer"}} {
-			want, wantBody := send(t, http.MethodGet, base+"/default", auth...)
-			got, gotBody := send(t, http.MethodGet, base+"/logthenwrite", auth...)
-			if got.StatusCode != want.StatusCode || !bytes.Equal(gotBody, wantBody) || !equalHeaders(got.Header, want.Header) {
-				t.Errorf("%q: got %d %v %s, want %d %v %s", auth, got.StatusCode, got.Header, gotBody, want.StatusCode, want.Header, wantBody)
+			want := mcpauthtest.Send(t, http.MethodGet, base+"/default", auth...)
+			got := mcpauthtest.Send(t, http.MethodGet, base+"/logthenwrite", auth...)
+			if got.Status != want.Status || !bytes.Equal(got.Body, want.Body) || !equalHeaders(got.Header, want.Header) {
+				t.Errorf("%q: got %d %v %s, want %d %v %s", auth, got.Status, got.Header, got.Body, want.Status, want.Header, want.Body)
 			}
 		}
 	})
 	t.Run("ErrorHandler takes precedence over PassErrors", func(t *testing.T) {
-		resp, body := send(t, http.MethodGet, base+"/both")
-		if resp.StatusCode != 401 || string(body) != "error handler" {
-			t.Errorf("got %d %q", resp.StatusCode, body)
+		resp := mcpauthtest.Send(t, http.MethodGet, base+"/both")
+		if resp.Status != 401 || string(resp.Body) != "error handler" {
+			t.Errorf("got %d %q", resp.Status, resp.Body)
 		}
 	})
 	t.Run("Optional: not called without credentials, called for a bad token", func(t *testing.T) {
 		mu.Lock()
 		n := len(seen)
 		mu.Unlock()
-		resp, body := send(t, http.MethodGet, base+"/optional")
-		if resp.StatusCode != 200 || string(body) != "anonymous" {
-			t.Errorf("no credentials: got %d %q", resp.StatusCode, body)
+		resp := mcpauthtest.Send(t, http.MethodGet, base+"/optional")
+		if resp.Status != 200 || string(resp.Body) != "anonymous" {
+			t.Errorf("no credentials: got %d %q", resp.Status, resp.Body)
 		}
-		resp, body = send(t, http.MethodGet, base+"/optional", "Bearer abc.def")
-		if resp.StatusCode != 401 || string(body) != "error handler" {
-			t.Errorf("bad token: got %d %q", resp.StatusCode, body)
+		resp = mcpauthtest.Send(t, http.MethodGet, base+"/optional", "Bearer abc.def")
+		if resp.Status != 401 || string(resp.Body) != "error handler" {
+			t.Errorf("bad token: got %d %q", resp.Status, resp.Body)
 		}
 		mu.Lock()
 		defer mu.Unlock()
@@ -452,8 +446,7 @@ func TestErrorResponseExact(t *testing.T) {
 		mux.Handle(path, b.Middleware()(http.NotFoundHandler()))
 	}
 	base := start(t, e)
-	plain := httptest.NewServer(mux)
-	t.Cleanup(plain.Close)
+	plain := mcpauthtest.Serve(t, mux)
 
 	statuses := map[int]bool{}
 	for _, tc := range failingCases(t, env) {
@@ -465,12 +458,12 @@ func TestErrorResponseExact(t *testing.T) {
 			}
 			want := b.ErrorResponse(err)
 			statuses[want.Status] = true
-			resp, body := send(t, http.MethodGet, base+tc.path, tc.auth...)
-			if resp.StatusCode != want.Status {
-				t.Errorf("status %d, want %d", resp.StatusCode, want.Status)
+			resp := mcpauthtest.Send(t, http.MethodGet, base+tc.path, tc.auth...)
+			if resp.Status != want.Status {
+				t.Errorf("status %d, want %d", resp.Status, want.Status)
 			}
-			if !bytes.Equal(body, want.Body) {
-				t.Errorf("body\n got %s\nwant %s", body, want.Body)
+			if !bytes.Equal(resp.Body, want.Body) {
+				t.Errorf("body\n got %s\nwant %s", resp.Body, want.Body)
 			}
 			for k, v := range want.Header {
 				if !slices.Equal(resp.Header[k], v) {
@@ -490,9 +483,9 @@ func TestErrorResponseExact(t *testing.T) {
 				}
 			}
 			// The same request to core's net/http middleware.
-			presp, pbody := send(t, http.MethodGet, plain.URL+tc.path, tc.auth...)
-			if presp.StatusCode != resp.StatusCode || !bytes.Equal(pbody, body) || !equalHeaders(presp.Header, resp.Header) {
-				t.Errorf("net/http middleware answers\n%d %v %s\necho answers\n%d %v %s", presp.StatusCode, presp.Header, pbody, resp.StatusCode, resp.Header, body)
+			presp := mcpauthtest.Send(t, http.MethodGet, plain+tc.path, tc.auth...)
+			if presp.Status != resp.Status || !bytes.Equal(presp.Body, resp.Body) || !equalHeaders(presp.Header, resp.Header) {
+				t.Errorf("net/http middleware answers\n%d %v %s\necho answers\n%d %v %s", presp.Status, presp.Header, presp.Body, resp.Status, resp.Header, resp.Body)
 			}
 		})
 	}
@@ -521,9 +514,9 @@ func TestPassErrors(t *testing.T) {
 				b := bs[tc.path]
 				_, err := b.Authenticate(context.Background(), tc.auth...)
 				want := b.ErrorResponse(err)
-				resp, body := send(t, http.MethodGet, base+tc.path, tc.auth...)
-				if resp.StatusCode != want.Status {
-					t.Errorf("status %d, want %d", resp.StatusCode, want.Status)
+				resp := mcpauthtest.Send(t, http.MethodGet, base+tc.path, tc.auth...)
+				if resp.Status != want.Status {
+					t.Errorf("status %d, want %d", resp.Status, want.Status)
 				}
 				// The challenge headers are the core's, Content-Type is echo's
 				// (the same value).
@@ -535,11 +528,11 @@ func TestPassErrors(t *testing.T) {
 				// The body is the core body's members re-encoded by
 				// encoding/json (keys sorted, HTML characters escaped) plus a
 				// newline: the same JSON value, not the same bytes.
-				if wantBody := reencode(t, want.Body) + "\n"; string(body) != wantBody {
-					t.Errorf("body\n got %q\nwant %q", body, wantBody)
+				if wantBody := reencode(t, want.Body) + "\n"; string(resp.Body) != wantBody {
+					t.Errorf("body\n got %q\nwant %q", resp.Body, wantBody)
 				}
-				if reencode(t, body) != reencode(t, want.Body) {
-					t.Errorf("body %s is not the JSON value of %s", body, want.Body)
+				if reencode(t, resp.Body) != reencode(t, want.Body) {
+					t.Errorf("body %s is not the JSON value of %s", resp.Body, want.Body)
 				}
 			})
 		}
@@ -549,9 +542,9 @@ func TestPassErrors(t *testing.T) {
 		e := newEcho()
 		e.Any("/jwt", whoami, mcpecho.BearerAuth(env.bearer, mcpecho.PassErrors()))
 		base := start(t, e)
-		resp, body := send(t, http.MethodHead, base+"/jwt")
-		if resp.StatusCode != 401 || len(body) != 0 || resp.Header.Get("WWW-Authenticate") == "" {
-			t.Errorf("got %d %v %q", resp.StatusCode, resp.Header, body)
+		resp := mcpauthtest.Send(t, http.MethodHead, base+"/jwt")
+		if resp.Status != 401 || len(resp.Body) != 0 || resp.Header.Get("WWW-Authenticate") == "" {
+			t.Errorf("got %d %v %q", resp.Status, resp.Header, resp.Body)
 		}
 	})
 
@@ -565,9 +558,9 @@ func TestPassErrors(t *testing.T) {
 		want := env.bearer.ErrorResponse(err)
 		var indented bytes.Buffer
 		_ = json.Indent(&indented, want.Body, "", "  ")
-		resp, body := send(t, http.MethodGet, base+"/jwt")
-		if resp.StatusCode != 401 || string(body) != indented.String()+"\n" {
-			t.Errorf("got %d %q, want %q", resp.StatusCode, body, indented.String()+"\n")
+		resp := mcpauthtest.Send(t, http.MethodGet, base+"/jwt")
+		if resp.Status != 401 || string(resp.Body) != indented.String()+"\n" {
+			t.Errorf("got %d %q, want %q", resp.Status, resp.Body, indented.String()+"\n")
 		}
 	})
 
@@ -593,7 +586,7 @@ func TestPassErrors(t *testing.T) {
 				if got := string(b.ErrorResponse(err).Body); got != tc.core {
 					t.Errorf("core body\n got %s\nwant %s", got, tc.core)
 				}
-				_, body := send(t, http.MethodGet, base+tc.path, tc.auth)
+				body := mcpauthtest.Send(t, http.MethodGet, base+tc.path, tc.auth).Body
 				if string(body) != tc.echo {
 					t.Errorf("echo body\n got %q\nwant %q", body, tc.echo)
 				}
@@ -612,9 +605,9 @@ func TestPassErrors(t *testing.T) {
 		for _, auth := range [][]string{nil, {"Basic x"}, {"Bearer abc.def"}} {
 			_, err := env.bearer.Authenticate(context.Background(), auth...)
 			want := env.bearer.ErrorResponse(err)
-			resp, body := send(t, http.MethodGet, base+"/jwt", auth...)
-			if resp.StatusCode != want.Status || !bytes.Equal(body, want.Body) {
-				t.Errorf("%q: got %d %s, want %d %s", auth, resp.StatusCode, body, want.Status, want.Body)
+			resp := mcpauthtest.Send(t, http.MethodGet, base+"/jwt", auth...)
+			if resp.Status != want.Status || !bytes.Equal(resp.Body, want.Body) {
+				t.Errorf("%q: got %d %s, want %d %s", auth, resp.Status, resp.Body, want.Status, want.Body)
 			}
 			for k, v := range want.Header {
 				if !slices.Equal(resp.Header[k], v) {
@@ -645,9 +638,9 @@ func TestPassErrors(t *testing.T) {
 		}
 		e.Any("/jwt", whoami, mcpecho.BearerAuth(env.bearer, mcpecho.PassErrors()))
 		base := start(t, e)
-		resp, _ := send(t, http.MethodGet, base+"/jwt")
-		if resp.StatusCode != http.StatusTeapot {
-			t.Errorf("status %d, want the app handler's 418", resp.StatusCode)
+		resp := mcpauthtest.Send(t, http.MethodGet, base+"/jwt")
+		if resp.Status != http.StatusTeapot {
+			t.Errorf("status %d, want the app handler's 418", resp.Status)
 		}
 		if resp.Header.Get("WWW-Authenticate") != `Bearer resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp", scope="read"` {
 			t.Errorf("challenge %q", resp.Header.Get("WWW-Authenticate"))
@@ -701,57 +694,27 @@ func TestConcurrentRequests(t *testing.T) {
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers}}
 	t.Cleanup(client.CloseIdleConnections)
-	var wg sync.WaitGroup
-	errs := make(chan error, workers*each)
-	for i := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range each {
-				path := []string{"/mcp", "/optional", "/bridge"}[j%3]
-				want := fmt.Sprintf("user-%d", i)
-				req, _ := http.NewRequest(http.MethodPost, base+path, nil)
-				if i%4 == 3 && path != "/mcp" { // some callers are anonymous
-					want = "anonymous"
-				} else {
-					req.Header.Set("Authorization", "Bearer "+tokens[i])
-				}
-				resp, err := client.Do(req)
-				if err != nil {
-					errs <- err
-					return
-				}
-				body, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != 200 || string(body) != want {
-					errs <- fmt.Errorf("%s as %s: %d %q", path, want, resp.StatusCode, body)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	mcpauthtest.Concurrently(t, workers, each, func(i, j int) error {
+		path := []string{"/mcp", "/optional", "/bridge"}[j%3]
+		want := fmt.Sprintf("user-%d", i)
+		req, _ := http.NewRequest(http.MethodPost, base+path, nil)
+		if i%4 == 3 && path != "/mcp" { // some callers are anonymous
+			want = "anonymous"
+		} else {
+			req.Header.Set("Authorization", "Bearer "+tokens[i])
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || string(body) != want {
+			// Reported here: the worker goes on with its next request.
+			t.Errorf("%s as %s: %d %q", path, want, resp.StatusCode, body)
+		}
+		return nil
+	})
 }
 
 // TestPanicDownstream: a panic below BearerAuth is not caught by it nor
@@ -772,23 +735,23 @@ func TestPanicDownstream(t *testing.T) {
 			e.Use(middleware.Recover())
 			e.Any("/panic", boom, mcpecho.BearerAuth(env.bearer, opts...))
 			base := start(t, e)
-			resp, body := send(t, http.MethodGet, base+"/panic", "Bearer "+token)
-			if resp.StatusCode != http.StatusInternalServerError || string(body) != "{\"message\":\"Internal Server Error\"}\n" {
-				t.Errorf("got %d %q, want Recover's 500", resp.StatusCode, body)
+			resp := mcpauthtest.Send(t, http.MethodGet, base+"/panic", "Bearer "+token)
+			if resp.Status != http.StatusInternalServerError || string(resp.Body) != "{\"message\":\"Internal Server Error\"}\n" {
+				t.Errorf("got %d %q, want Recover's 500", resp.Status, resp.Body)
 			}
 			if v := resp.Header.Values("WWW-Authenticate"); len(v) != 0 {
 				t.Errorf("unexpected challenge %q", v)
 			}
 			// The refusal still comes from BearerAuth, before the handler.
-			if resp, _ := send(t, http.MethodGet, base+"/panic", "Bearer abc.def"); resp.StatusCode != 401 {
-				t.Errorf("bad token: %d, want 401", resp.StatusCode)
+			if resp := mcpauthtest.Send(t, http.MethodGet, base+"/panic", "Bearer abc.def"); resp.Status != 401 {
+				t.Errorf("bad token: %d, want 401", resp.Status)
 			}
 		})
 	}
 
 	t.Run("without Recover the panic reaches net/http", func(t *testing.T) {
 		e := newEcho()
-		logs := &syncBuffer{}
+		logs := &mcpauthtest.LogBuffer{}
 		e.StdLogger = log.New(logs, "", 0) // becomes http.Server.ErrorLog in e.Start
 		e.Any("/panic", boom, mcpecho.BearerAuth(env.bearer))
 		base := start(t, e)

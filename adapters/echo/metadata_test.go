@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
+	"github.com/go-mcpauth/mcpauth/core/mcpauthtest"
 
 	mcpecho "github.com/go-mcpauth/mcpauth/adapters/echo"
 )
@@ -39,7 +39,7 @@ func metadataAuth(t *testing.T, resources ...string) *mcpauth.Auth {
 // MetadataHandler and compares status, headers and body.
 func compareWithCore(t *testing.T, echoBase, coreBase, method, path string) {
 	t.Helper()
-	do := func(base string) (*http.Response, []byte) {
+	do := func(base string) mcpauthtest.Response {
 		req, err := http.NewRequest(method, base+path, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -47,22 +47,15 @@ func compareWithCore(t *testing.T, echoBase, coreBase, method, path string) {
 		req.Header.Set("Origin", "https://app.example.com")
 		req.Header.Set("Access-Control-Request-Method", "GET")
 		req.Header.Set("Access-Control-Request-Headers", "authorization, mcp-protocol-version")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var b bytes.Buffer
-		_, _ = b.ReadFrom(resp.Body)
-		return resp, b.Bytes()
+		return mcpauthtest.Do(t, req)
 	}
-	got, gotBody := do(echoBase)
-	want, wantBody := do(coreBase)
-	if got.StatusCode != want.StatusCode || !bytes.Equal(gotBody, wantBody) || !equalHeaders(got.Header, want.Header) {
-		t.Errorf("%s %s:\necho %d %v %s\ncore %d %v %s", method, path, got.StatusCode, got.Header, gotBody, want.StatusCode, want.Header, wantBody)
+	got := do(echoBase)
+	want := do(coreBase)
+	if got.Status != want.Status || !bytes.Equal(got.Body, want.Body) || !equalHeaders(got.Header, want.Header) {
+		t.Errorf("%s %s:\necho %d %v %s\ncore %d %v %s", method, path, got.Status, got.Header, got.Body, want.Status, want.Header, want.Body)
 	}
-	if method == http.MethodGet && got.StatusCode != http.StatusOK {
-		t.Errorf("%s %s: status %d, want 200", method, path, got.StatusCode)
+	if method == http.MethodGet && got.Status != http.StatusOK {
+		t.Errorf("%s %s: status %d, want 200", method, path, got.Status)
 	}
 }
 
@@ -76,8 +69,7 @@ func TestRegisterMetadata(t *testing.T) {
 		"https://mcp.example.com/tenant/mcp/",
 	}
 	auth := metadataAuth(t, resources...)
-	core := httptest.NewServer(auth.MetadataHandler())
-	t.Cleanup(core.Close)
+	core := mcpauthtest.Serve(t, auth.MetadataHandler())
 
 	routers := []struct {
 		name  string
@@ -110,16 +102,16 @@ func TestRegisterMetadata(t *testing.T) {
 			}
 			for _, p := range paths {
 				for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodOptions} {
-					compareWithCore(t, base, core.URL, m, p)
+					compareWithCore(t, base, core, m, p)
 				}
-				resp, _ := send(t, http.MethodPost, base+p)
-				if resp.StatusCode != http.StatusMethodNotAllowed {
-					t.Errorf("POST %s: %d, want echo's 405", p, resp.StatusCode)
+				resp := mcpauthtest.Send(t, http.MethodPost, base+p)
+				if resp.Status != http.StatusMethodNotAllowed {
+					t.Errorf("POST %s: %d, want echo's 405", p, resp.Status)
 				}
 			}
 			// A ':' is literal, not a path parameter.
-			if resp, _ := send(t, http.MethodGet, base+"/.well-known/oauth-protected-resource/v1:other"); resp.StatusCode != http.StatusNotFound {
-				t.Errorf("GET v1:other: %d, want 404", resp.StatusCode)
+			if resp := mcpauthtest.Send(t, http.MethodGet, base+"/.well-known/oauth-protected-resource/v1:other"); resp.Status != http.StatusNotFound {
+				t.Errorf("GET v1:other: %d, want 404", resp.Status)
 			}
 		})
 	}
@@ -163,11 +155,11 @@ func TestMetadataStaysPublic(t *testing.T) {
 			e := newEcho()
 			tc.mount(e)
 			base := start(t, e)
-			if resp, _ := send(t, http.MethodGet, base+path); resp.StatusCode != tc.status {
-				t.Errorf("metadata: %d, want %d", resp.StatusCode, tc.status)
+			if resp := mcpauthtest.Send(t, http.MethodGet, base+path); resp.Status != tc.status {
+				t.Errorf("metadata: %d, want %d", resp.Status, tc.status)
 			}
-			if resp, _ := send(t, http.MethodGet, base+"/mcp"); resp.StatusCode != http.StatusUnauthorized {
-				t.Errorf("/mcp without a token: %d, want 401", resp.StatusCode)
+			if resp := mcpauthtest.Send(t, http.MethodGet, base+"/mcp"); resp.Status != http.StatusUnauthorized {
+				t.Errorf("/mcp without a token: %d, want 401", resp.Status)
 			}
 		})
 	}

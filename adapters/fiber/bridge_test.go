@@ -11,6 +11,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
+	"github.com/go-mcpauth/mcpauth/core/mcpauthtest"
+
 	mcpfiber "github.com/go-mcpauth/mcpauth/adapters/fiber"
 )
 
@@ -31,9 +33,9 @@ func TestHTTPHandlerContext(t *testing.T) {
 		fmt.Fprintf(w, "%v|%v|%v|%v", ctx.Value(userKey{}), ctx.Value("local"), hasDeadline, ctx.Err())
 	})))
 	base := serve(t, app)
-	resp, body := send(t, http.MethodGet, base+"/ctx", nil, nil)
-	if want := "from the user context|from the Locals|true|<nil>"; resp.StatusCode != 200 || string(body) != want {
-		t.Errorf("got %d %q, want 200 %q", resp.StatusCode, body, want)
+	resp := mcpauthtest.Send(t, http.MethodGet, base+"/ctx")
+	if want := "from the user context|from the Locals|true|<nil>"; resp.Status != 200 || string(resp.Body) != want {
+		t.Errorf("got %d %q, want 200 %q", resp.Status, resp.Body, want)
 	}
 }
 
@@ -61,9 +63,9 @@ func TestHTTPHandlerContentType(t *testing.T) {
 		{"body without Content-Type: sniffed, as net/http", http.MethodGet, "/sniffed", 200, []string{"text/html; charset=utf-8"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, _ := send(t, tc.method, base+tc.path, nil, nil)
-			if got := resp.Header.Values("Content-Type"); resp.StatusCode != tc.status || fmt.Sprint(got) != fmt.Sprint(tc.contentType) {
-				t.Errorf("%d %q, want %d %q", resp.StatusCode, got, tc.status, tc.contentType)
+			resp := mcpauthtest.Send(t, tc.method, base+tc.path)
+			if got := resp.Header.Values("Content-Type"); resp.Status != tc.status || fmt.Sprint(got) != fmt.Sprint(tc.contentType) {
+				t.Errorf("%d %q, want %d %q", resp.Status, got, tc.status, tc.contentType)
 			}
 		})
 	}
@@ -86,11 +88,11 @@ func TestPanicReachesTheRecoveryMiddleware(t *testing.T) {
 
 	for _, path := range []string{"/panic", "/panic-pass-errors", "/panic-bridge"} {
 		t.Run(path, func(t *testing.T) {
-			resp, body := send(t, http.MethodGet, base+path, tok, nil)
+			resp := mcpauthtest.Send(t, http.MethodGet, base+path, tok...)
 			// recover turns the panic into an error for fiber's
 			// DefaultErrorHandler: 500, text/plain, the panic value.
-			if resp.StatusCode != http.StatusInternalServerError || string(body) != "boom" {
-				t.Errorf("status %d body %q, want the recovery's 500 \"boom\"", resp.StatusCode, body)
+			if resp.Status != http.StatusInternalServerError || string(resp.Body) != "boom" {
+				t.Errorf("status %d body %q, want the recovery's 500 \"boom\"", resp.Status, resp.Body)
 			}
 			if v := resp.Header.Values("WWW-Authenticate"); len(v) > 0 {
 				t.Errorf("WWW-Authenticate %q on a panic", v)
@@ -104,7 +106,7 @@ func TestPanicReachesTheRecoveryMiddleware(t *testing.T) {
 		t.Errorf("the auth ErrorHandler was called %d times for a panic", n)
 	}
 	// The server keeps serving, with the identities right.
-	if resp, body := send(t, http.MethodGet, base+"/mcp", tok, nil); resp.StatusCode != 200 || string(body) != "sub=alice" {
-		t.Errorf("after the panics: %d %q", resp.StatusCode, body)
+	if resp := mcpauthtest.Send(t, http.MethodGet, base+"/mcp", tok...); resp.Status != 200 || string(resp.Body) != "sub=alice" {
+		t.Errorf("after the panics: %d %q", resp.Status, resp.Body)
 	}
 }

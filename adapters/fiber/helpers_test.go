@@ -3,8 +3,6 @@ package mcpfiber_test
 import (
 	"context"
 	"errors"
-	"io"
-	"net/http"
 	"testing"
 	"time"
 
@@ -73,31 +71,6 @@ func newFixture(t testing.TB) *fixture {
 func (f *fixture) token(t testing.TB, sub, scope string) string {
 	t.Helper()
 	return f.iss.MustToken(t, map[string]any{"sub": sub, "aud": resource, "scope": scope})
-}
-
-// send makes one request; auth are the Authorization values (nil: none).
-func send(t testing.TB, method, url string, auth []string, header map[string]string) (*http.Response, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if auth != nil {
-		req.Header["Authorization"] = auth
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("%s %s: reading the body: %v", method, url, err)
-	}
-	return resp, body
 }
 
 // bearerHeader is the Authorization value of token.

@@ -19,6 +19,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
+	"github.com/go-mcpauth/mcpauth/core/mcpauthtest"
 
 	mcpfiber "github.com/go-mcpauth/mcpauth/adapters/fiber"
 )
@@ -85,9 +86,9 @@ func TestAuthInfoIsVisibleBelowTheMiddleware(t *testing.T) {
 		{"net/http handler through adaptor.HTTPHandler misses the standard context", "/plain-adaptor", "context=false locals=true"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, body := send(t, http.MethodGet, base+tc.path, tok, nil)
-			if resp.StatusCode != http.StatusOK || string(body) != tc.want {
-				t.Errorf("GET %s: %d %q, want 200 %q", tc.path, resp.StatusCode, body, tc.want)
+			resp := mcpauthtest.Send(t, http.MethodGet, base+tc.path, tok...)
+			if resp.Status != http.StatusOK || string(resp.Body) != tc.want {
+				t.Errorf("GET %s: %d %q, want 200 %q", tc.path, resp.Status, resp.Body, tc.want)
 			}
 		})
 	}
@@ -117,7 +118,7 @@ func TestAuthInfoAccessor(t *testing.T) {
 		{"/none", "anonymous"},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
-			if _, body := send(t, http.MethodGet, base+tc.path, nil, nil); string(body) != tc.want {
+			if body := mcpauthtest.Send(t, http.MethodGet, base+tc.path).Body; string(body) != tc.want {
 				t.Errorf("GET %s: %q, want %q", tc.path, body, tc.want)
 			}
 		})
@@ -155,13 +156,13 @@ func TestOptional(t *testing.T) {
 		{"token without the scope is refused", bearerHeader(f.token(t, "bob", "write")), 403, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, body := send(t, http.MethodPost, base+"/optional", tc.auth, nil)
-			if resp.StatusCode != tc.status {
-				t.Fatalf("status %d, want %d (body %s)", resp.StatusCode, tc.status, body)
+			resp := mcpauthtest.Send(t, http.MethodPost, base+"/optional", tc.auth...)
+			if resp.Status != tc.status {
+				t.Fatalf("status %d, want %d (body %s)", resp.Status, tc.status, resp.Body)
 			}
 			if tc.status == 200 {
-				if string(body) != tc.body {
-					t.Errorf("body %q, want %q", body, tc.body)
+				if string(resp.Body) != tc.body {
+					t.Errorf("body %q, want %q", resp.Body, tc.body)
 				}
 			} else if resp.Header.Get("WWW-Authenticate") == "" {
 				t.Error("refusal without WWW-Authenticate")
@@ -200,9 +201,9 @@ func TestSkipper(t *testing.T) {
 		{"Skipper(nil) removes the skipper", "/reset", nil, 401, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, body := send(t, http.MethodGet, base+tc.path, tc.auth, nil)
-			if resp.StatusCode != tc.status || (tc.status == 200 && string(body) != tc.body) {
-				t.Errorf("GET %s: %d %q, want %d %q", tc.path, resp.StatusCode, body, tc.status, tc.body)
+			resp := mcpauthtest.Send(t, http.MethodGet, base+tc.path, tc.auth...)
+			if resp.Status != tc.status || (tc.status == 200 && string(resp.Body) != tc.body) {
+				t.Errorf("GET %s: %d %q, want %d %q", tc.path, resp.Status, resp.Body, tc.status, tc.body)
 			}
 		})
 	}
@@ -248,7 +249,7 @@ func TestErrorHandler(t *testing.T) {
 	app.Get("/nil-restores", mcpfiber.BearerAuth(f.bearer, mcpfiber.ErrorHandler(teapot), mcpfiber.ErrorHandler(nil), nil), whoami)
 	base := serve(t, app)
 
-	_, wantDefault := send(t, http.MethodGet, base+"/default", bearerHeader("abc.def"), nil)
+	wantDefault := mcpauthtest.Send(t, http.MethodGet, base+"/default", bearerHeader("abc.def")...).Body
 
 	for _, tc := range []struct {
 		name      string
@@ -270,9 +271,9 @@ func TestErrorHandler(t *testing.T) {
 			mu.Lock()
 			seen, appErrors = nil, nil
 			mu.Unlock()
-			resp, body := send(t, http.MethodGet, base+tc.path, bearerHeader("abc.def"), nil)
-			if resp.StatusCode != tc.status || string(body) != tc.body {
-				t.Errorf("GET %s: %d %q, want %d %q", tc.path, resp.StatusCode, body, tc.status, tc.body)
+			resp := mcpauthtest.Send(t, http.MethodGet, base+tc.path, bearerHeader("abc.def")...)
+			if resp.Status != tc.status || string(resp.Body) != tc.body {
+				t.Errorf("GET %s: %d %q, want %d %q", tc.path, resp.Status, resp.Body, tc.status, tc.body)
 			}
 			if got := resp.Header.Get("WWW-Authenticate") != ""; got != tc.challenge {
 				t.Errorf("WWW-Authenticate present = %v, want %v", got, tc.challenge)
@@ -321,15 +322,15 @@ func TestPassErrors(t *testing.T) {
 				if tc.bearer == f.custom {
 					path = "/custom"
 				}
-				resp, body := send(t, http.MethodGet, base+path, tc.auth, nil)
-				if resp.StatusCode != want.Status {
-					t.Errorf("status %d, want %d", resp.StatusCode, want.Status)
+				resp := mcpauthtest.Send(t, http.MethodGet, base+path, tc.auth...)
+				if resp.Status != want.Status {
+					t.Errorf("status %d, want %d", resp.Status, want.Status)
 				}
 				if got := resp.Header.Values("Content-Type"); !slices.Equal(got, []string{fiber.MIMETextPlainCharsetUTF8}) {
 					t.Errorf("Content-Type %q, want fiber's %q", got, fiber.MIMETextPlainCharsetUTF8)
 				}
-				if d := description(t, want.Body); string(body) != d {
-					t.Errorf("body %q, want the error_description %q", body, d)
+				if d := description(t, want.Body); string(resp.Body) != d {
+					t.Errorf("body %q, want the error_description %q", resp.Body, d)
 				}
 				for _, k := range []string{"WWW-Authenticate", "Retry-After", "Cache-Control"} {
 					if got, w := resp.Header.Values(k), want.Header.Values(k); !slices.Equal(got, w) {
@@ -379,8 +380,8 @@ func TestPassErrors(t *testing.T) {
 				if tc.bearer == f.custom {
 					path = "/custom"
 				}
-				resp, body := send(t, http.MethodGet, base+path, tc.auth, nil)
-				checkCoreAnswer(t, resp, body, want)
+				resp := mcpauthtest.Send(t, http.MethodGet, base+path, tc.auth...)
+				checkCoreAnswer(t, resp, want)
 				mu.Lock()
 				s := last
 				mu.Unlock()
@@ -433,10 +434,10 @@ func description(t *testing.T, body []byte) string {
 // checkCoreAnswer checks that resp is exactly want: status, every header of
 // want with exactly its values, no challenge or Retry-After that want does
 // not have, and the body bytes.
-func checkCoreAnswer(t *testing.T, resp *http.Response, body []byte, want mcpauth.ErrorResponse) {
+func checkCoreAnswer(t *testing.T, resp mcpauthtest.Response, want mcpauth.ErrorResponse) {
 	t.Helper()
-	if resp.StatusCode != want.Status {
-		t.Errorf("status %d, want %d", resp.StatusCode, want.Status)
+	if resp.Status != want.Status {
+		t.Errorf("status %d, want %d", resp.Status, want.Status)
 	}
 	for k := range want.Header {
 		if got, w := resp.Header.Values(k), want.Header.Values(k); !slices.Equal(got, w) {
@@ -451,8 +452,8 @@ func checkCoreAnswer(t *testing.T, resp *http.Response, body []byte, want mcpaut
 	if got := resp.Header.Values("Content-Type"); !slices.Equal(got, []string{"application/json"}) {
 		t.Errorf("Content-Type %q, want exactly application/json", got)
 	}
-	if string(body) != string(want.Body) {
-		t.Errorf("body\n got %s\nwant %s", body, want.Body)
+	if string(resp.Body) != string(want.Body) {
+		t.Errorf("body\n got %s\nwant %s", resp.Body, want.Body)
 	}
 }
 
@@ -491,11 +492,11 @@ func TestRefusalIsExactlyTheCoreAnswer(t *testing.T) {
 			}
 			want := coreAnswer(t, tc.bearer, tc.auth)
 			for _, method := range []string{http.MethodGet, http.MethodPost} {
-				resp, body := send(t, method, base+path, tc.auth, nil)
-				checkCoreAnswer(t, resp, body, want)
+				resp := mcpauthtest.Send(t, method, base+path, tc.auth...)
+				checkCoreAnswer(t, resp, want)
 			}
-			resp, body := send(t, http.MethodHead, base+path, tc.auth, nil)
-			checkCoreAnswer(t, resp, body, mcpauth.ErrorResponse{Status: want.Status, Header: want.Header})
+			resp := mcpauthtest.Send(t, http.MethodHead, base+path, tc.auth...)
+			checkCoreAnswer(t, resp, mcpauth.ErrorResponse{Status: want.Status, Header: want.Header})
 		})
 	}
 }
@@ -534,41 +535,28 @@ func TestConcurrentRequestsKeepTheirOwnIdentity(t *testing.T) {
 	base := serve(t, app)
 
 	subjects := make(map[string]string, workers)
-	var wg sync.WaitGroup
-	errs := make(chan error, workers*each)
 	for i := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			want := "user-" + strings.Repeat("x", i%5) + fmt.Sprint(i)
-			for j := range each {
-				path := []string{"/mcp", "/bridge"}[j%2]
-				req, err := http.NewRequest(http.MethodGet, base+path, nil)
-				if err != nil {
-					errs <- err
-					return
-				}
-				req.Header.Set("Authorization", "Bearer "+tokens[i])
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
-					errs <- err
-					return
-				}
-				body, err := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				if err != nil || resp.StatusCode != 200 || string(body) != want {
-					errs <- fmt.Errorf("%s as %s: status %d, body %q, error %w", path, want, resp.StatusCode, body, err)
-					return
-				}
-			}
-		}()
 		subjects["user-"+strings.Repeat("x", i%5)+fmt.Sprint(i)] = tokens[i]
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+	mcpauthtest.Concurrently(t, workers, each, func(i, j int) error {
+		want := "user-" + strings.Repeat("x", i%5) + fmt.Sprint(i)
+		path := []string{"/mcp", "/bridge"}[j%2]
+		req, err := http.NewRequest(http.MethodGet, base+path, nil)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+tokens[i])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 || string(body) != want {
+			return fmt.Errorf("%s as %s: status %d, body %q, error %w", path, want, resp.StatusCode, body, err)
+		}
+		return nil
+	})
 	// The kept AuthInfos must still hold their own token: nothing in them
 	// aliases fasthttp's request buffers, reused by the later requests.
 	mu.Lock()

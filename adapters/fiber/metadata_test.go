@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
+	"github.com/go-mcpauth/mcpauth/core/mcpauthtest"
 
 	mcpfiber "github.com/go-mcpauth/mcpauth/adapters/fiber"
 )
@@ -48,12 +49,19 @@ func TestRegisterMetadata(t *testing.T) {
 			core.ServeHTTP(rec, req)
 			want := rec.Result()
 
-			resp, body := send(t, tc.method, base+tc.path, nil, tc.header)
-			if resp.StatusCode != want.StatusCode {
-				t.Errorf("status %d, want %d", resp.StatusCode, want.StatusCode)
+			sent, err := http.NewRequest(tc.method, base+tc.path, nil)
+			if err != nil {
+				t.Fatal(err)
 			}
-			if string(body) != rec.Body.String() {
-				t.Errorf("body\n got %s\nwant %s", body, rec.Body.String())
+			for k, v := range tc.header {
+				sent.Header.Set(k, v)
+			}
+			resp := mcpauthtest.Do(t, sent)
+			if resp.Status != want.StatusCode {
+				t.Errorf("status %d, want %d", resp.Status, want.StatusCode)
+			}
+			if string(resp.Body) != rec.Body.String() {
+				t.Errorf("body\n got %s\nwant %s", resp.Body, rec.Body.String())
 			}
 			for k := range want.Header {
 				if got, w := resp.Header.Values(k), want.Header.Values(k); !slices.Equal(got, w) {
@@ -63,7 +71,7 @@ func TestRegisterMetadata(t *testing.T) {
 			// The headers fiber may add on its own are Date and, for a
 			// response with a body, Content-Length: nothing else.
 			for k := range resp.Header {
-				if _, ok := want.Header[k]; !ok && k != "Date" && (k != "Content-Length" || len(body) == 0) {
+				if _, ok := want.Header[k]; !ok && k != "Date" && (k != "Content-Length" || len(resp.Body) == 0) {
 					t.Errorf("extra header %s: %q", k, resp.Header.Values(k))
 				}
 			}
@@ -75,15 +83,15 @@ func TestRegisterMetadata(t *testing.T) {
 
 	t.Run("other methods are not served", func(t *testing.T) {
 		for _, m := range []string{http.MethodPost, http.MethodPut, http.MethodDelete} {
-			resp, _ := send(t, m, base+path, nil, nil)
-			if resp.StatusCode != http.StatusMethodNotAllowed && resp.StatusCode != http.StatusUnauthorized {
-				t.Errorf("%s: status %d, want 405 or BearerAuth's 401", m, resp.StatusCode)
+			resp := mcpauthtest.Send(t, m, base+path)
+			if resp.Status != http.StatusMethodNotAllowed && resp.Status != http.StatusUnauthorized {
+				t.Errorf("%s: status %d, want 405 or BearerAuth's 401", m, resp.Status)
 			}
 		}
 	})
 	t.Run("other paths are not served by the metadata routes", func(t *testing.T) {
-		resp, _ := send(t, http.MethodGet, base+"/.well-known/oauth-protected-resource/other", nil, nil)
-		if resp.StatusCode == http.StatusOK {
+		resp := mcpauthtest.Send(t, http.MethodGet, base+"/.well-known/oauth-protected-resource/other")
+		if resp.Status == http.StatusOK {
 			t.Errorf("status 200 for another path")
 		}
 	})
@@ -113,12 +121,12 @@ func TestRegisterMetadataMatchesLiterally(t *testing.T) {
 		{"/.well-known/oauth-protected-resource/v1anything", false},
 		{"/.well-known/oauth-protected-resource/v1:mcp+xyz", false},
 	} {
-		resp, body := send(t, http.MethodGet, base+tc.path, nil, nil)
-		if got := resp.StatusCode == http.StatusOK; got != tc.ok {
-			t.Errorf("GET %s: status %d, want served = %v", tc.path, resp.StatusCode, tc.ok)
+		resp := mcpauthtest.Send(t, http.MethodGet, base+tc.path)
+		if got := resp.Status == http.StatusOK; got != tc.ok {
+			t.Errorf("GET %s: status %d, want served = %v", tc.path, resp.Status, tc.ok)
 		}
-		if tc.ok && !strings.Contains(string(body), `"resource":"`+res+`"`) {
-			t.Errorf("GET %s: body %s", tc.path, body)
+		if tc.ok && !strings.Contains(string(resp.Body), `"resource":"`+res+`"`) {
+			t.Errorf("GET %s: body %s", tc.path, resp.Body)
 		}
 	}
 }

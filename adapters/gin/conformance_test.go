@@ -1,12 +1,12 @@
 package mcpgin_test
 
 import (
-	"net/http/httptest"
 	"testing"
 
 	"github.com/gin-gonic/gin"
 
 	mcpgin "github.com/go-mcpauth/mcpauth/adapters/gin"
+	"github.com/go-mcpauth/mcpauth/core/mcpauthtest"
 	"github.com/go-mcpauth/mcpauth/core/mcpauthtest/conformance"
 )
 
@@ -29,8 +29,6 @@ func TestConformance(t *testing.T) {
 			return c.Request.URL.Path == "/skipped"
 		})), reply)
 		r.Any("/bridge", mcpgin.BearerAuth(app.Bearer), gin.WrapH(conformance.BridgeHandler()))
-		srv := httptest.NewServer(r) // listens on 127.0.0.1:0
-		t.Cleanup(srv.Close)
-		return srv.URL
+		return mcpauthtest.Serve(t, r)
 	})
 }

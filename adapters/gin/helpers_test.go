@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"net"
 	"net/http"
 	"os"
 	"testing"
@@ -76,50 +74,6 @@ func (f *fixture) token(t testing.TB, sub string) string {
 	return f.iss.MustToken(t, map[string]any{"sub": sub, "aud": resource, "scope": "read write"})
 }
 
-// serve starts h on a loopback listener for the test's lifetime and returns
-// its base URL.
-func serve(t testing.TB, h http.Handler) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: h}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return "http://" + ln.Addr().String()
-}
-
-// response is what a test request got back.
-type response struct {
-	status int
-	header http.Header
-	body   string
-}
-
-// send sends method to url with the given Authorization values (none when
-// auth is nil).
-func send(t testing.TB, method, url string, auth []string) response {
-	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if auth != nil {
-		req.Header["Authorization"] = auth
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return response{status: resp.StatusCode, header: resp.Header, body: string(body)}
-}
-
 // bearerAuth is the Authorization value for token.
 func bearerAuth(token string) []string { return []string{"Bearer " + token} }
 
@@ -153,14 +107,14 @@ func observe(c *gin.Context) {
 }
 
 // decodeSeen decodes an observe answer.
-func decodeSeen(t testing.TB, r response) seen {
+func decodeSeen(t testing.TB, r mcpauthtest.Response) seen {
 	t.Helper()
-	if r.status != http.StatusOK {
-		t.Fatalf("status %d, body %s", r.status, r.body)
+	if r.Status != http.StatusOK {
+		t.Fatalf("status %d, body %s", r.Status, r.Body)
 	}
 	var s seen
-	if err := json.Unmarshal([]byte(r.body), &s); err != nil {
-		t.Fatalf("decoding %s: %v", r.body, err)
+	if err := json.Unmarshal(r.Body, &s); err != nil {
+		t.Fatalf("decoding %s: %v", r.Body, err)
 	}
 	return s
 }

@@ -48,7 +48,7 @@ func TestAuthInfoVisibleBelowTheMiddleware(t *testing.T) {
 				byValue, _ := c.Value(mcpgin.ContextKey).(*mcpauth.AuthInfo)
 				c.String(http.StatusOK, "%v %v", info != nil && info.Subject == "alice", byValue == info)
 			})
-			base := serve(t, r)
+			base := mcpauthtest.Serve(t, r)
 			auth := bearerAuth(f.token(t, "alice"))
 
 			wantGin := ""
@@ -56,16 +56,16 @@ func TestAuthInfoVisibleBelowTheMiddleware(t *testing.T) {
 				wantGin = "alice"
 			}
 			for _, path := range []string{"/observe", "/group/observe"} {
-				s := decodeSeen(t, send(t, http.MethodGet, base+path, auth))
+				s := decodeSeen(t, mcpauthtest.Send(t, http.MethodGet, base+path, auth...))
 				if s.Accessor != "alice" || s.RequestCtx != "alice" || !s.Same || s.GinCtx != wantGin {
 					t.Errorf("%s: %+v, want accessor and request context alice (same pointer), gin context %q", path, s, wantGin)
 				}
 			}
-			if s := decodeSeen(t, send(t, http.MethodGet, base+"/bridge", auth)); s.RequestCtx != "alice" {
+			if s := decodeSeen(t, mcpauthtest.Send(t, http.MethodGet, base+"/bridge", auth...)); s.RequestCtx != "alice" {
 				t.Errorf("bridge: %+v, want alice", s)
 			}
-			if r := send(t, http.MethodGet, base+"/key", auth); r.body != "true true" {
-				t.Errorf("c.Get / c.Value(ContextKey): %q, want \"true true\"", r.body)
+			if r := mcpauthtest.Send(t, http.MethodGet, base+"/key", auth...); string(r.Body) != "true true" {
+				t.Errorf("c.Get / c.Value(ContextKey): %q, want \"true true\"", r.Body)
 			}
 		})
 	}
@@ -111,7 +111,7 @@ func TestOptional(t *testing.T) {
 	f := newFixture(t)
 	r := gin.New()
 	r.GET("/optional", mcpgin.BearerAuth(f.bearer, mcpgin.Optional()), observe)
-	base := serve(t, r)
+	base := mcpauthtest.Serve(t, r)
 	alice := f.token(t, "alice")
 	tests := []struct {
 		name    string
@@ -131,13 +131,13 @@ func TestOptional(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := send(t, http.MethodGet, base+"/optional", tt.auth)
-			if resp.status != tt.status {
-				t.Fatalf("status %d, want %d (body %s)", resp.status, tt.status, resp.body)
+			resp := mcpauthtest.Send(t, http.MethodGet, base+"/optional", tt.auth...)
+			if resp.Status != tt.status {
+				t.Fatalf("status %d, want %d (body %s)", resp.Status, tt.status, resp.Body)
 			}
 			if tt.status != 200 {
-				if !strings.Contains(resp.body, `"error":"`+tt.code+`"`) || resp.header.Get("WWW-Authenticate") == "" {
-					t.Errorf("refusal %s / %q, want error %s with a challenge", resp.body, resp.header.Get("WWW-Authenticate"), tt.code)
+				if !strings.Contains(string(resp.Body), `"error":"`+tt.code+`"`) || resp.Header.Get("WWW-Authenticate") == "" {
+					t.Errorf("refusal %s / %q, want error %s with a challenge", resp.Body, resp.Header.Get("WWW-Authenticate"), tt.code)
 				}
 				return
 			}
@@ -159,7 +159,7 @@ func TestSkipper(t *testing.T) {
 	api := r.Group("/api", mcpgin.BearerAuth(f.bearer, skip))
 	api.GET("/health", observe)
 	api.GET("/data", observe)
-	base := serve(t, r)
+	base := mcpauthtest.Serve(t, r)
 	alice := f.token(t, "alice")
 	tests := []struct {
 		name    string
@@ -178,12 +178,12 @@ func TestSkipper(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := skipperCalls.Load()
-			resp := send(t, http.MethodGet, base+tt.path, tt.auth)
+			resp := mcpauthtest.Send(t, http.MethodGet, base+tt.path, tt.auth...)
 			if skipperCalls.Load() != before+1 {
 				t.Errorf("skipper called %d times, want once", skipperCalls.Load()-before)
 			}
-			if resp.status != tt.status {
-				t.Fatalf("status %d, want %d (body %s)", resp.status, tt.status, resp.body)
+			if resp.Status != tt.status {
+				t.Fatalf("status %d, want %d (body %s)", resp.Status, tt.status, resp.Body)
 			}
 			if tt.status == 200 {
 				if s := decodeSeen(t, resp); s.Accessor != tt.subject || s.RequestCtx != tt.subject {
@@ -199,11 +199,11 @@ func TestNilOptionsKeepDefaults(t *testing.T) {
 	f := newFixture(t)
 	r := gin.New()
 	r.GET("/mcp", mcpgin.BearerAuth(f.bearer, nil, mcpgin.Skipper(nil), mcpgin.ErrorHandler(nil)), observe)
-	base := serve(t, r)
-	if resp := send(t, http.MethodGet, base+"/mcp", nil); resp.status != 401 || !strings.Contains(resp.body, "missing_auth_header") {
-		t.Errorf("no credentials: %d %s, want core's 401", resp.status, resp.body)
+	base := mcpauthtest.Serve(t, r)
+	if resp := mcpauthtest.Send(t, http.MethodGet, base+"/mcp"); resp.Status != 401 || !strings.Contains(string(resp.Body), "missing_auth_header") {
+		t.Errorf("no credentials: %d %s, want core's 401", resp.Status, resp.Body)
 	}
-	if s := decodeSeen(t, send(t, http.MethodGet, base+"/mcp", bearerAuth(f.token(t, "alice")))); s.Accessor != "alice" {
+	if s := decodeSeen(t, mcpauthtest.Send(t, http.MethodGet, base+"/mcp", bearerAuth(f.token(t, "alice"))...)); s.Accessor != "alice" {
 		t.Errorf("valid token: %+v", s)
 	}
 }
@@ -274,18 +274,18 @@ func TestErrorHandler(t *testing.T) {
 				reached.Add(1)
 				observe(c)
 			})
-			base := serve(t, r)
-			resp := send(t, http.MethodGet, base+"/mcp", tt.auth)
-			if resp.status != tt.status {
-				t.Errorf("status %d, want %d", resp.status, tt.status)
+			base := mcpauthtest.Serve(t, r)
+			resp := mcpauthtest.Send(t, http.MethodGet, base+"/mcp", tt.auth...)
+			if resp.Status != tt.status {
+				t.Errorf("status %d, want %d", resp.Status, tt.status)
 			}
 			want := tt.body
 			if want == "core" {
 				err := authenticateErr(t, f.bearer, tt.auth)
 				want = string(f.bearer.ErrorResponse(err).Body)
 			}
-			if resp.body != want {
-				t.Errorf("body %q, want %q", resp.body, want)
+			if string(resp.Body) != want {
+				t.Errorf("body %q, want %q", resp.Body, want)
 			}
 			if n := reached.Load(); (n == 1) != tt.reached || n > 1 {
 				t.Errorf("handler below ran %d times, want reached=%v", n, tt.reached)
@@ -372,14 +372,14 @@ func TestPassErrors(t *testing.T) {
 				reached.Add(1)
 				c.String(http.StatusOK, "reached")
 			})
-			base := serve(t, r)
-			resp := send(t, http.MethodGet, base+"/mcp", tt.auth)
-			if resp.status != tt.status || resp.body != tt.body {
-				t.Errorf("answer %d %q, want %d %q", resp.status, resp.body, tt.status, tt.body)
+			base := mcpauthtest.Serve(t, r)
+			resp := mcpauthtest.Send(t, http.MethodGet, base+"/mcp", tt.auth...)
+			if resp.Status != tt.status || string(resp.Body) != tt.body {
+				t.Errorf("answer %d %q, want %d %q", resp.Status, resp.Body, tt.status, tt.body)
 			}
 			core := f.bearer.ErrorResponse(authenticateErr(t, f.bearer, tt.auth))
 			for k := range core.Header {
-				if g, w := resp.header.Values(k), core.Header.Values(k); !slices.Equal(g, w) {
+				if g, w := resp.Header.Values(k), core.Header.Values(k); !slices.Equal(g, w) {
 					t.Errorf("header %s = %q, want core's %q", k, g, w)
 				}
 			}
@@ -405,14 +405,14 @@ func TestPassErrors(t *testing.T) {
 			}
 		})
 		r.GET("/custom", mcpgin.BearerAuth(f.custom, mcpgin.PassErrors()), observe)
-		base := serve(t, r)
-		broken := send(t, http.MethodGet, base+"/custom", bearerAuth("broken"))
-		down := send(t, http.MethodGet, base+"/custom", bearerAuth("down"))
-		if broken.status != 500 || broken.header.Get("WWW-Authenticate") != "" || broken.header.Get("Cache-Control") != "no-store" {
-			t.Errorf("verifier failure: %d %q", broken.status, broken.header)
+		base := mcpauthtest.Serve(t, r)
+		broken := mcpauthtest.Send(t, http.MethodGet, base+"/custom", bearerAuth("broken")...)
+		down := mcpauthtest.Send(t, http.MethodGet, base+"/custom", bearerAuth("down")...)
+		if broken.Status != 500 || broken.Header.Get("WWW-Authenticate") != "" || broken.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("verifier failure: %d %q", broken.Status, broken.Header)
 		}
-		if down.status != 503 || down.header.Get("Retry-After") != "7" || down.body != "" {
-			t.Errorf("unavailable: %d %q %q", down.status, down.header, down.body)
+		if down.Status != 503 || down.Header.Get("Retry-After") != "7" || len(down.Body) != 0 {
+			t.Errorf("unavailable: %d %q %q", down.Status, down.Header, down.Body)
 		}
 		mu.Lock()
 		defer mu.Unlock()
@@ -425,8 +425,8 @@ func TestPassErrors(t *testing.T) {
 		r := gin.New()
 		r.Use(func(c *gin.Context) { c.Next(); n.Add(int32(len(c.Errors))) })
 		r.GET("/mcp", mcpgin.BearerAuth(f.bearer, mcpgin.PassErrors()), observe)
-		base := serve(t, r)
-		if s := decodeSeen(t, send(t, http.MethodGet, base+"/mcp", bearerAuth(f.token(t, "alice")))); s.Accessor != "alice" || n.Load() != 0 {
+		base := mcpauthtest.Serve(t, r)
+		if s := decodeSeen(t, mcpauthtest.Send(t, http.MethodGet, base+"/mcp", bearerAuth(f.token(t, "alice"))...)); s.Accessor != "alice" || n.Load() != 0 {
 			t.Errorf("seen %+v, %d errors", s, n.Load())
 		}
 	})
@@ -444,11 +444,11 @@ func TestDefaultModeLeavesErrorRenderersAlone(t *testing.T) {
 		}
 	})
 	r.GET("/mcp", mcpgin.BearerAuth(f.bearer), observe)
-	base := serve(t, r)
-	resp := send(t, http.MethodGet, base+"/mcp", nil)
+	base := mcpauthtest.Serve(t, r)
+	resp := mcpauthtest.Send(t, http.MethodGet, base+"/mcp")
 	want := f.bearer.ErrorResponse(mcpauth.ErrMissingAuthHeader)
-	if resp.status != want.Status || resp.body != string(want.Body) {
-		t.Errorf("answer %d %s, want core's %d %s", resp.status, resp.body, want.Status, want.Body)
+	if resp.Status != want.Status || string(resp.Body) != string(want.Body) {
+		t.Errorf("answer %d %s, want core's %d %s", resp.Status, resp.Body, want.Status, want.Body)
 	}
 }
 
@@ -487,13 +487,13 @@ func TestRefusalIsCoreAnswerByteForByte(t *testing.T) {
 	r.Any("/custom", mcpgin.BearerAuth(f.custom), observe)
 	r.Any("/detailed", mcpgin.BearerAuth(detailed), observe)
 	r.Any("/down", mcpgin.BearerAuth(downBearer), observe)
-	base := serve(t, r)
+	base := mcpauthtest.Serve(t, r)
 	mux := http.NewServeMux()
 	okHandler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})
 	mux.Handle("/jwt", f.bearer.Middleware()(okHandler))
 	mux.Handle("/custom", f.custom.Middleware()(okHandler))
 	mux.Handle("/detailed", detailed.Middleware()(okHandler))
-	coreBase := serve(t, mux)
+	coreBase := mcpauthtest.Serve(t, mux)
 
 	alice := f.token(t, "alice")
 	tests := []struct {
@@ -525,64 +525,64 @@ func TestRefusalIsCoreAnswerByteForByte(t *testing.T) {
 			if want.Status != tt.status {
 				t.Fatalf("core answers %d, the case expects %d", want.Status, tt.status)
 			}
-			resp := send(t, tt.method, base+tt.path, tt.auth)
+			resp := mcpauthtest.Send(t, tt.method, base+tt.path, tt.auth...)
 			checkCoreAnswer(t, resp, want, tt.method)
-			if coreResp := send(t, tt.method, coreBase+tt.path, tt.auth); !sameAnswer(resp, coreResp) {
+			if coreResp := mcpauthtest.Send(t, tt.method, coreBase+tt.path, tt.auth...); !sameAnswer(resp, coreResp) {
 				t.Errorf("gin and core's net/http middleware differ:\n gin %d %q %s\ncore %d %q %s",
-					resp.status, resp.header, resp.body, coreResp.status, coreResp.header, coreResp.body)
+					resp.Status, resp.Header, resp.Body, coreResp.Status, coreResp.Header, coreResp.Body)
 			}
 		})
 	}
 	t.Run("authorization server unreachable", func(t *testing.T) {
-		resp := send(t, http.MethodGet, base+"/down", bearerAuth(downToken))
-		if resp.status != http.StatusServiceUnavailable || resp.header.Get("Retry-After") == "" {
-			t.Fatalf("answer %d %q %s, want 503 with Retry-After", resp.status, resp.header, resp.body)
+		resp := mcpauthtest.Send(t, http.MethodGet, base+"/down", bearerAuth(downToken)...)
+		if resp.Status != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+			t.Fatalf("answer %d %q %s, want 503 with Retry-After", resp.Status, resp.Header, resp.Body)
 		}
 		var body map[string]any
-		if err := json.Unmarshal([]byte(resp.body), &body); err != nil || body["error"] != "temporarily_unavailable" {
-			t.Errorf("body %s, want temporarily_unavailable", resp.body)
+		if err := json.Unmarshal(resp.Body, &body); err != nil || body["error"] != "temporarily_unavailable" {
+			t.Errorf("body %s, want temporarily_unavailable", resp.Body)
 		}
-		if ct := resp.header.Values("Content-Type"); !slices.Equal(ct, []string{"application/json"}) {
+		if ct := resp.Header.Values("Content-Type"); !slices.Equal(ct, []string{"application/json"}) {
 			t.Errorf("Content-Type %q", ct)
 		}
 	})
 }
 
 // checkCoreAnswer compares resp with core's ErrorResponse.
-func checkCoreAnswer(t *testing.T, resp response, want mcpauth.ErrorResponse, method string) {
+func checkCoreAnswer(t *testing.T, resp mcpauthtest.Response, want mcpauth.ErrorResponse, method string) {
 	t.Helper()
-	if resp.status != want.Status {
-		t.Errorf("status %d, want %d", resp.status, want.Status)
+	if resp.Status != want.Status {
+		t.Errorf("status %d, want %d", resp.Status, want.Status)
 	}
 	wantBody := string(want.Body)
 	if method == http.MethodHead {
 		wantBody = ""
 	}
-	if resp.body != wantBody {
-		t.Errorf("body\n got %s\nwant %s", resp.body, wantBody)
+	if string(resp.Body) != wantBody {
+		t.Errorf("body\n got %s\nwant %s", resp.Body, wantBody)
 	}
 	for k, v := range want.Header {
-		if g := resp.header.Values(k); !slices.Equal(g, v) {
+		if g := resp.Header.Values(k); !slices.Equal(g, v) {
 			t.Errorf("header %s = %q, want %q", k, g, v)
 		}
 	}
-	if g := resp.header.Get("Content-Length"); g != strconv.Itoa(len(want.Body)) {
+	if g := resp.Header.Get("Content-Length"); g != strconv.Itoa(len(want.Body)) {
 		t.Errorf("Content-Length %q, want %d", g, len(want.Body))
 	}
-	for k := range resp.header {
+	for k := range resp.Header {
 		if _, ok := want.Header[k]; !ok && k != "Content-Length" && k != "Date" {
-			t.Errorf("extra header %s: %q", k, resp.header.Values(k))
+			t.Errorf("extra header %s: %q", k, resp.Header.Values(k))
 		}
 	}
 }
 
 // sameAnswer compares two answers, ignoring Date.
-func sameAnswer(a, b response) bool {
-	if a.status != b.status || a.body != b.body || len(a.header) != len(b.header) {
+func sameAnswer(a, b mcpauthtest.Response) bool {
+	if a.Status != b.Status || string(a.Body) != string(b.Body) || len(a.Header) != len(b.Header) {
 		return false
 	}
-	for k, v := range a.header {
-		if k != "Date" && !slices.Equal(v, b.header[k]) {
+	for k, v := range a.Header {
+		if k != "Date" && !slices.Equal(v, b.Header[k]) {
 			return false
 		}
 	}
@@ -603,64 +603,50 @@ func TestConcurrentRequestsKeepTheirIdentity(t *testing.T) {
 	r.GET("/mcp", mcpgin.BearerAuth(f.bearer), observe)
 	r.GET("/optional", mcpgin.BearerAuth(f.bearer, mcpgin.Optional()), observe)
 	r.GET("/bridge", mcpgin.BearerAuth(f.bearer), gin.WrapH(bridge))
-	base := serve(t, r)
+	base := mcpauthtest.Serve(t, r)
 
 	const workers, each = 32, 12
 	tokens := make([]string, workers)
 	for i := range tokens {
 		tokens[i] = f.token(t, fmt.Sprintf("user-%d", i))
 	}
-	var wg sync.WaitGroup
-	errs := make(chan error, workers*each)
-	for i := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range each {
-				path := []string{"/mcp", "/optional", "/bridge"}[j%3]
-				auth := bearerAuth(tokens[i])
-				want := fmt.Sprintf("user-%d", i)
-				if path == "/optional" && j%2 == 1 {
-					auth, want = nil, "" // anonymous requests mixed in
-				}
-				resp, err := doRequest(base+path, auth)
-				if err != nil {
-					errs <- err
-					return
-				}
-				var s seen
-				if resp.status != 200 || json.Unmarshal([]byte(resp.body), &s) != nil ||
-					s.Accessor != want || s.RequestCtx != want || s.GinCtx != want || !s.Same {
-					errs <- fmt.Errorf("%s as %q: %d %s", path, want, resp.status, resp.body)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+	mcpauthtest.Concurrently(t, workers, each, func(i, j int) error {
+		path := []string{"/mcp", "/optional", "/bridge"}[j%3]
+		auth := bearerAuth(tokens[i])
+		want := fmt.Sprintf("user-%d", i)
+		if path == "/optional" && j%2 == 1 {
+			auth, want = nil, "" // anonymous requests mixed in
+		}
+		resp, err := doRequest(base+path, auth)
+		if err != nil {
+			return err
+		}
+		var s seen
+		if resp.Status != 200 || json.Unmarshal(resp.Body, &s) != nil ||
+			s.Accessor != want || s.RequestCtx != want || s.GinCtx != want || !s.Same {
+			return fmt.Errorf("%s as %q: %d %s", path, want, resp.Status, resp.Body)
+		}
+		return nil
+	})
 }
 
 // doRequest is send without a testing.TB, for goroutines.
-func doRequest(url string, auth []string) (response, error) {
+func doRequest(url string, auth []string) (mcpauthtest.Response, error) {
 	req, err := http.NewRequest(http.MethodGet, url, nil)
 	if err != nil {
-		return response{}, err
+		return mcpauthtest.Response{}, err
 	}
 	if auth != nil {
 		req.Header["Authorization"] = auth
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return response{}, err
+		return mcpauthtest.Response{}, err
 	}
 	defer resp.Body.Close()
 	var buf bytes.Buffer
 	_, err = buf.ReadFrom(resp.Body)
-	return response{status: resp.StatusCode, header: resp.Header, body: buf.String()}, err
+	return mcpauthtest.Response{Status: resp.StatusCode, Header: resp.Header, Body: buf.Bytes()}, err
 }
 
 // A panic below BearerAuth is neither swallowed nor turned into an auth
@@ -680,44 +666,26 @@ func TestPanicReachesRecovery(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var log syncBuffer
+			var log mcpauthtest.LogBuffer
 			r := gin.New()
 			r.Use(gin.RecoveryWithWriter(&log))
 			r.GET(tt.path, mcpgin.BearerAuth(f.bearer, tt.opts...), func(c *gin.Context) {
 				panic("handler exploded")
 			})
-			base := serve(t, r)
-			resp := send(t, http.MethodGet, base+tt.path, tt.auth)
-			if resp.status != http.StatusInternalServerError {
-				t.Errorf("status %d, want 500 from gin.Recovery", resp.status)
+			base := mcpauthtest.Serve(t, r)
+			resp := mcpauthtest.Send(t, http.MethodGet, base+tt.path, tt.auth...)
+			if resp.Status != http.StatusInternalServerError {
+				t.Errorf("status %d, want 500 from gin.Recovery", resp.Status)
 			}
-			if v := resp.header.Values("WWW-Authenticate"); len(v) > 0 {
+			if v := resp.Header.Values("WWW-Authenticate"); len(v) > 0 {
 				t.Errorf("WWW-Authenticate %q on a panic", v)
 			}
-			if strings.Contains(resp.body, "error") {
-				t.Errorf("body %q looks like an auth error", resp.body)
+			if strings.Contains(string(resp.Body), "error") {
+				t.Errorf("body %q looks like an auth error", resp.Body)
 			}
 			if !strings.Contains(log.String(), "handler exploded") {
 				t.Errorf("gin.Recovery did not log the panic: %q", log.String())
 			}
 		})
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -1,7 +1,6 @@
 package mcpgin_test
 
 import (
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -56,7 +55,7 @@ func TestRegisterMetadata(t *testing.T) {
 	}
 	for _, m := range mounts {
 		t.Run(m.name, func(t *testing.T) {
-			base := serve(t, m.build())
+			base := mcpauthtest.Serve(t, m.build())
 			for _, route := range routes {
 				for _, method := range []string{http.MethodGet, http.MethodHead, http.MethodOptions} {
 					req := httptest.NewRequest(method, route.Path, nil)
@@ -73,15 +72,10 @@ func TestRegisterMetadata(t *testing.T) {
 						t.Fatal(err)
 					}
 					greq.Header = req.Header.Clone()
-					resp, err := http.DefaultClient.Do(greq)
-					if err != nil {
-						t.Fatal(err)
-					}
-					body, _ := io.ReadAll(resp.Body)
-					resp.Body.Close()
+					resp := mcpauthtest.Do(t, greq)
 					where := method + " " + route.Path
-					if resp.StatusCode != want.Code || string(body) != want.Body.String() {
-						t.Errorf("%s: %d %s, want core's %d %s", where, resp.StatusCode, body, want.Code, want.Body)
+					if resp.Status != want.Code || string(resp.Body) != want.Body.String() {
+						t.Errorf("%s: %d %s, want core's %d %s", where, resp.Status, resp.Body, want.Code, want.Body)
 					}
 					for k, v := range want.Header() {
 						if g := resp.Header.Values(k); strings.Join(g, "|") != strings.Join(v, "|") {
@@ -93,8 +87,8 @@ func TestRegisterMetadata(t *testing.T) {
 					}
 				}
 			}
-			if r := send(t, http.MethodGet, base+"/mcp", nil); r.status != http.StatusUnauthorized {
-				t.Errorf("/mcp without credentials: %d, want 401", r.status)
+			if r := mcpauthtest.Send(t, http.MethodGet, base+"/mcp"); r.Status != http.StatusUnauthorized {
+				t.Errorf("/mcp without credentials: %d, want 401", r.Status)
 			}
 		})
 	}
@@ -111,9 +105,9 @@ func TestRegisterMetadataLegacyMode(t *testing.T) {
 	}
 	r := gin.New()
 	mcpgin.RegisterMetadata(r, auth)
-	base := serve(t, r)
-	resp := send(t, http.MethodGet, base+mcpauth.OAuthWellKnownPath, nil)
-	if resp.status != http.StatusOK || !strings.Contains(resp.body, `"issuer":"`+iss.URL()+`"`) {
-		t.Errorf("legacy metadata: %d %s", resp.status, resp.body)
+	base := mcpauthtest.Serve(t, r)
+	resp := mcpauthtest.Send(t, http.MethodGet, base+mcpauth.OAuthWellKnownPath)
+	if resp.Status != http.StatusOK || !strings.Contains(string(resp.Body), `"issuer":"`+iss.URL()+`"`) {
+		t.Errorf("legacy metadata: %d %s", resp.Status, resp.Body)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -243,17 +242,12 @@ func TestSessionBoundToUser(t *testing.T) {
 			req.Header.Set("Accept", "application/json, text/event-stream")
 			req.Header.Set("Mcp-Session-Id", cs.ID())
 			req.Header.Set("Mcp-Protocol-Version", cs.InitializeResult().ProtocolVersion)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
+			resp := mcpauthtest.Do(t, req)
+			if resp.Status != tc.status {
+				t.Fatalf("status %d, want %d: %s", resp.Status, tc.status, resp.Body)
 			}
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != tc.status {
-				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tc.status, b)
-			}
-			if tc.status == http.StatusOK && !bytes.Contains(b, []byte(`\"user_id\":\"alice\"`)) {
-				t.Errorf("body %s does not name alice", b)
+			if tc.status == http.StatusOK && !bytes.Contains(resp.Body, []byte(`\"user_id\":\"alice\"`)) {
+				t.Errorf("body %s does not name alice", resp.Body)
 			}
 		})
 	}
@@ -314,27 +308,22 @@ func TestRefusalsAreMcpauths(t *testing.T) {
 			// What mcpauth alone answers.
 			_, authErr := tc.st.bearer.Authenticate(context.Background(), req.Header.Values("Authorization")...)
 
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != tc.status {
-				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tc.status, b)
+			resp := mcpauthtest.Do(t, req)
+			if resp.Status != tc.status {
+				t.Fatalf("status %d, want %d: %s", resp.Status, tc.status, resp.Body)
 			}
 			if tc.status == 200 {
 				if authErr != nil {
 					t.Fatalf("mcpauth refused: %v", authErr)
 				}
-				if !bytes.Contains(b, []byte(`\"user_id\":\"alice\"`)) {
-					t.Errorf("body %s", b)
+				if !bytes.Contains(resp.Body, []byte(`\"user_id\":\"alice\"`)) {
+					t.Errorf("body %s", resp.Body)
 				}
 				return
 			}
 			want := tc.st.bearer.ErrorResponse(authErr)
-			if resp.StatusCode != want.Status || !bytes.Equal(b, want.Body) {
-				t.Errorf("got %d %s, want mcpauth's %d %s", resp.StatusCode, b, want.Status, want.Body)
+			if resp.Status != want.Status || !bytes.Equal(resp.Body, want.Body) {
+				t.Errorf("got %d %s, want mcpauth's %d %s", resp.Status, resp.Body, want.Status, want.Body)
 			}
 			if got := resp.Header.Values("WWW-Authenticate"); len(got) != 1 || got[0] != want.Header.Get("WWW-Authenticate") {
 				t.Errorf("WWW-Authenticate = %q, want only %q", got, want.Header.Get("WWW-Authenticate"))
@@ -397,21 +386,16 @@ func TestWithoutAuthInfo(t *testing.T) {
 			}
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Accept", "application/json, text/event-stream")
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != tc.status {
-				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tc.status, b)
+			resp := mcpauthtest.Do(t, req)
+			if resp.Status != tc.status {
+				t.Fatalf("status %d, want %d: %s", resp.Status, tc.status, resp.Body)
 			}
 			if tc.status != 200 {
 				return
 			}
-			anon := bytes.Contains(b, []byte(`\"has_token_info\":false`))
+			anon := bytes.Contains(resp.Body, []byte(`\"has_token_info\":false`))
 			if anon != tc.anon {
-				t.Errorf("anonymous = %v, want %v: %s", anon, tc.anon, b)
+				t.Errorf("anonymous = %v, want %v: %s", anon, tc.anon, resp.Body)
 			}
 		})
 	}

@@ -23,6 +23,18 @@
 // slow responses ([WithLatency]), fault injection ([Issuer.SetFault],
 // [Issuer.SetJWKSBody]) and request counters.
 //
+// For tests of HTTP servers, with or without an issuer, the package also has
+// small helpers: [Serve] starts a handler on a loopback port for the test's
+// lifetime, [Send] and [Do] make a request and read the whole answer into a
+// [Response], [Concurrently] runs requests from many goroutines at once, and a
+// [LogBuffer] collects log lines written by other goroutines:
+//
+//	base := mcpauthtest.Serve(t, bearer.Middleware()(handler))
+//	resp := mcpauthtest.Send(t, http.MethodGet, base+"/mcp", "Bearer "+token)
+//	if resp.Status != http.StatusOK {
+//		t.Fatalf("status %d: %s", resp.Status, resp.Body)
+//	}
+//
 // This package is for tests and local development only. It must never be used
 // in production: private keys are generated at start-up and kept in memory,
 // the server speaks plain HTTP rather than HTTPS, and there is no

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -130,4 +133,71 @@ func decodeSegments(t *testing.T, tok string) (header, payload map[string]any) {
 		return m
 	}
 	return decode(parts[0]), decode(parts[1])
+}
+
+// fakeTB is a testing.TB that records what a helper reports instead of
+// failing the test, to test the helpers' failures. Methods it does not
+// override panic (the embedded TB is nil).
+type fakeTB struct {
+	testing.TB
+
+	mu       sync.Mutex
+	errors   []string // Error, Errorf, Fatal and Fatalf messages, in order
+	fatal    bool     // Fatal or Fatalf was called
+	cleanups []func()
+}
+
+func (f *fakeTB) Helper() {}
+
+func (f *fakeTB) Error(args ...any) { f.report(false, fmt.Sprint(args...)) }
+
+func (f *fakeTB) Errorf(format string, args ...any) { f.report(false, fmt.Sprintf(format, args...)) }
+
+// Fatal records the message and ends the calling goroutine, as
+// testing.T.Fatal does.
+func (f *fakeTB) Fatal(args ...any) {
+	f.report(true, fmt.Sprint(args...))
+	runtime.Goexit()
+}
+
+// Fatalf is Fatal with a format.
+func (f *fakeTB) Fatalf(format string, args ...any) {
+	f.report(true, fmt.Sprintf(format, args...))
+	runtime.Goexit()
+}
+
+func (f *fakeTB) Cleanup(fn func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.cleanups = append(f.cleanups, fn)
+}
+
+func (f *fakeTB) report(fatal bool, msg string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.errors = append(f.errors, msg)
+	f.fatal = f.fatal || fatal
+}
+
+// run calls fn(f) on a goroutine of its own, as the testing package runs a
+// test, and returns when fn returns or calls Fatal.
+func (f *fakeTB) run(fn func(tb testing.TB)) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fn(f)
+	}()
+	<-done
+}
+
+// cleanup runs the registered cleanups, last first, as the testing package
+// does when a test ends.
+func (f *fakeTB) cleanup() {
+	f.mu.Lock()
+	fns := f.cleanups
+	f.cleanups = nil
+	f.mu.Unlock()
+	for _, fn := range slices.Backward(fns) {
+		fn()
+	}
 }

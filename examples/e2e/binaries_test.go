@@ -9,11 +9,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/go-mcpauth/mcpauth/core/mcpauthtest"
 	"github.com/go-mcpauth/mcpauth/examples/internal/app"
 	"github.com/go-mcpauth/mcpauth/examples/internal/e2etest"
 )
@@ -84,7 +84,7 @@ func TestBinaries(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var stderr syncBuffer
+			var stderr mcpauthtest.LogBuffer
 			cmd.Stderr = &stderr
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
@@ -155,23 +155,4 @@ func readBanner(t *testing.T, sc *bufio.Scanner) (url, token, curl string) {
 		}
 	}
 	return url, token, curl
-}
-
-// syncBuffer is a strings.Builder that the command's stderr copier and the
-// test may use at the same time.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
