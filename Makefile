@@ -16,10 +16,22 @@ RELEASE_VERSION ?= $(shell sed -n 's/^const Version = "\([0-9][0-9.]*\)-dev"$$/v
 # in a recipe as "$(call tool,golangci-lint)".
 tool = $$(cd $(TOOLS) && GOWORK=off $(GO) tool -n $(1))
 
-.PHONY: test vet race test-gowork-off fuzz bench lint vuln actionlint tidy-check release-dry-run gorelease modules help
+.PHONY: test deps-check vet race test-gowork-off fuzz bench lint vuln actionlint tidy-check release-dry-run gorelease modules help
 
 ## test: vet and test every module with the race detector (the README's test command)
-test: vet race test-gowork-off
+test: vet deps-check race test-gowork-off
+
+## deps-check: fail if core's module graph holds a web framework or an MCP SDK, or an adapter's holds another framework
+FRAMEWORKS := github.com/gin-gonic/gin github.com/labstack/echo github.com/gofiber/fiber github.com/go-chi/chi
+deps-check:
+	@set -e; check() { dir=$$1; shift; graph=$$(cd $$dir && GOWORK=off $(GO) mod graph); \
+		for f in "$$@"; do if printf '%s\n' "$$graph" | grep -q " $$f"; then echo "$$dir depends on $$f"; exit 1; fi; done; echo "== deps $$dir: ok"; }; \
+	check core $(FRAMEWORKS) github.com/modelcontextprotocol/go-sdk; \
+	check adapters/gin $(filter-out github.com/gin-gonic/gin,$(FRAMEWORKS)); \
+	check adapters/echo $(filter-out github.com/labstack/echo,$(FRAMEWORKS)); \
+	check adapters/fiber $(filter-out github.com/gofiber/fiber,$(FRAMEWORKS)); \
+	check adapters/chi $(filter-out github.com/go-chi/chi,$(FRAMEWORKS)); \
+	check adapters/gosdk $(FRAMEWORKS)
 
 modules:
 	@printf '%s\n' $(MODULES)
