@@ -77,3 +77,23 @@ type AuthServerMetadata struct {
 	CodeChallengeMethodsSupported                      []string `json:"code_challenge_methods_supported,omitempty"`
 	UserinfoEndpoint                                   string   `json:"userinfo_endpoint,omitempty"`
 }
+
+// missingRequired lists the members RFC 8414 §2 requires that m lacks, in
+// the order of the RFC.
+func (m *AuthServerMetadata) missingRequired() []string {
+	var missing []string
+	for _, f := range []struct {
+		name  string
+		found bool
+	}{
+		{"issuer", m.Issuer != ""},
+		{"authorization_endpoint", m.AuthorizationEndpoint != ""},
+		{"token_endpoint", m.TokenEndpoint != ""},
+		{"response_types_supported", m.ResponseTypesSupported != nil},
+	} {
+		if !f.found {
+			missing = append(missing, f.name)
+		}
+	}
+	return missing
+}

@@ -96,7 +96,11 @@ func FetchServerConfig(ctx context.Context, issuer string, typ ServerType, opts 
 		o = opts[0]
 	}
 	f := newFetcher(o.HTTPClient, o.Timeout, o.MaxResponseBytes)
-	m, err := f.discover(ctx, issuer, typ)
+	wellKnown, err := DiscoveryURL(issuer, typ)
+	if err != nil {
+		return AuthServer{}, err
+	}
+	m, err := f.discover(ctx, issuer, wellKnown)
 	if err != nil {
 		return AuthServer{}, err
 	}
@@ -117,12 +121,9 @@ func newFetcher(c *http.Client, timeout time.Duration, limit int64) *fetcher {
 	return &fetcher{client: c, timeout: timeout, limit: limit}
 }
 
-// discover fetches and decodes the metadata of issuer.
-func (f *fetcher) discover(ctx context.Context, issuer string, typ ServerType) (*AuthServerMetadata, error) {
-	wellKnown, err := DiscoveryURL(issuer, typ)
-	if err != nil {
-		return nil, err
-	}
+// discover fetches and decodes the metadata of issuer from its well-known
+// URL (see DiscoveryURL).
+func (f *fetcher) discover(ctx context.Context, issuer, wellKnown string) (*AuthServerMetadata, error) {
 	res, err := f.get(ctx, wellKnown)
 	if err != nil {
 		return nil, err
@@ -141,20 +142,7 @@ func decodeServerMetadata(body []byte, issuer, from string) (*AuthServerMetadata
 	if err := json.Unmarshal(body, &m); err != nil {
 		return nil, &Error{Code: CodeInvalidServerMetadata, Detail: from, Err: err}
 	}
-	var missing []string
-	if m.Issuer == "" {
-		missing = append(missing, "issuer")
-	}
-	if m.AuthorizationEndpoint == "" {
-		missing = append(missing, "authorization_endpoint")
-	}
-	if m.TokenEndpoint == "" {
-		missing = append(missing, "token_endpoint")
-	}
-	if m.ResponseTypesSupported == nil {
-		missing = append(missing, "response_types_supported")
-	}
-	if len(missing) > 0 {
+	if missing := m.missingRequired(); len(missing) > 0 {
 		return nil, &Error{Code: CodeInvalidServerMetadata, Detail: fmt.Sprintf("%s: missing %s (RFC 8414 §2)", from, strings.Join(missing, ", "))}
 	}
 	if m.Issuer != issuer {

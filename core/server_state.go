@@ -61,7 +61,7 @@ func (s *serverState) metadata(ctx context.Context) (*AuthServerMetadata, error)
 func (s *serverState) discover(ctx context.Context) (*AuthServerMetadata, error) {
 	start := s.policy.now()
 	wellKnown, _ := DiscoveryURL(s.issuer, s.typ) // the issuer was checked by New
-	m, err := s.fetch.discover(ctx, s.issuer, s.typ)
+	m, err := s.fetch.discover(ctx, s.issuer, wellKnown)
 	if err == nil {
 		err = checkServerMetadata(m, s.allowHTTP, s.policy.log)
 	}

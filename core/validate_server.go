@@ -68,20 +68,7 @@ func ValidateServerConfig(m AuthServerMetadata) ValidationResult {
 	fail := func(c ValidationCode, d string) { r.Errors = append(r.Errors, ValidationIssue{c, d}) }
 	pass := func(c ValidationCode, d string) { r.Successes = append(r.Successes, ValidationIssue{c, d}) }
 
-	var missing []string
-	for _, f := range []struct{ name, value string }{
-		{"issuer", m.Issuer},
-		{"authorization_endpoint", m.AuthorizationEndpoint},
-		{"token_endpoint", m.TokenEndpoint},
-	} {
-		if f.value == "" {
-			missing = append(missing, f.name)
-		}
-	}
-	if m.ResponseTypesSupported == nil {
-		missing = append(missing, "response_types_supported")
-	}
-	if len(missing) > 0 {
+	if missing := m.missingRequired(); len(missing) > 0 {
 		fail(ValidationInvalidServerMetadata, "The server metadata is not a valid object or does not conform to the expected schema: missing "+strings.Join(missing, ", ")+".")
 		return r
 	}
