@@ -81,6 +81,7 @@ type Bearer struct {
 	scopeParam  string
 	cache       *tokenCache
 	obs         Observer
+	intro       *introspector // Introspection or JWTOrIntrospection
 }
 
 // BearerAuth builds the bearer check of one resource, with v verifying the
@@ -88,7 +89,15 @@ type Bearer struct {
 // here: a missing or unknown Resource, a nil or misconfigured verifier.
 func (a *Auth) BearerAuth(v Verifier, opts BearerOptions) (*Bearer, error) {
 	b := &Bearer{opts: opts, servers: map[string]*serverState{}, now: a.policy.now, obs: a.policy.obs}
+	var iv *introspectionVerifier
+	if both, ok := v.(*jwtOrIntrospection); ok {
+		if v, iv, ok = both.split(); !ok {
+			return nil, configError("JWTOrIntrospection needs a mcpauth.JWT() and a mcpauth.Introspection() verifier")
+		}
+	}
 	switch vv := v.(type) {
+	case *introspectionVerifier:
+		iv = vv
 	case *jwtVerifier:
 		if err := vv.check(); err != nil {
 			return nil, err
@@ -164,6 +173,13 @@ func (a *Auth) BearerAuth(v Verifier, opts BearerOptions) (*Bearer, error) {
 		}
 		b.cache = newTokenCache(size, orDefault(opts.TokenCacheMaxAge, DefaultTokenCacheMaxAge))
 	}
+	if iv != nil {
+		intro, err := newIntrospector(a, b, iv)
+		if err != nil {
+			return nil, err
+		}
+		b.intro = intro
+	}
 	return b, nil
 }
 
@@ -192,7 +208,9 @@ func (b *Bearer) Authenticate(ctx context.Context, authorization ...string) (*Au
 		return nil, err
 	}
 	var info *AuthInfo
-	if b.jwt != nil {
+	if b.intro != nil && (b.jwt == nil || !looksLikeJWS(token)) {
+		info, err = b.intro.verify(ctx, token)
+	} else if b.jwt != nil {
 		info, err = b.verifyJWT(ctx, token)
 	} else if err = checkB64Token(token); err == nil {
 		info, err = b.verifyCustom(ctx, token)

@@ -10,6 +10,7 @@ const (
 	oidcSuffix  = "/.well-known/openid-configuration"
 	oauthPrefix = "/.well-known/oauth-authorization-server"
 	jwksSuffix  = "/jwks"
+	introSuffix = "/introspect"
 )
 
 type endpoint int
@@ -18,6 +19,7 @@ const (
 	endpointNone endpoint = iota
 	endpointDiscovery
 	endpointJWKS
+	endpointIntrospection
 )
 
 // route maps a request path to an endpoint.
@@ -27,6 +29,8 @@ func (i *Issuer) route(path string) endpoint {
 		return endpointDiscovery
 	case i.cfg.path + jwksSuffix:
 		return endpointJWKS
+	case i.cfg.path + introSuffix:
+		return endpointIntrospection
 	}
 	return endpointNone
 }
@@ -40,6 +44,8 @@ func (i *Issuer) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		i.discRequests.Add(1)
 	case endpointJWKS:
 		i.jwksRequests.Add(1)
+	case endpointIntrospection:
+		i.introRequests.Add(1)
 	}
 
 	if d := i.cfg.latency; d > 0 {
@@ -62,6 +68,10 @@ func (i *Issuer) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 	if ep == endpointNone {
 		http.NotFound(w, r)
+		return
+	}
+	if ep == endpointIntrospection {
+		i.serveIntrospection(w, r)
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {

@@ -35,9 +35,14 @@ type Issuer struct {
 	jwksBody     []byte // override set by SetJWKSBody; nil means generated
 	cacheControl string
 
-	fault        atomic.Pointer[faultFunc]
-	jwksRequests atomic.Int64
-	discRequests atomic.Int64
+	fault         atomic.Pointer[faultFunc]
+	jwksRequests  atomic.Int64
+	discRequests  atomic.Int64
+	introRequests atomic.Int64
+
+	opaqueMu sync.Mutex
+	opaque   map[string]*opaqueToken // issued opaque tokens by value
+	clients  map[string]string       // confidential clients: secret by ID
 }
 
 type faultFunc func(w http.ResponseWriter, r *http.Request) bool
@@ -66,6 +71,11 @@ func NewIssuer(opts ...Option) (*Issuer, error) {
 		closed:       make(chan struct{}),
 		keys:         make(map[string]*signingKey, len(keys)),
 		cacheControl: defaultJWKSCacheControl,
+		opaque:       map[string]*opaqueToken{},
+		clients:      map[string]string{ClientID: ClientSecret},
+	}
+	for id, secret := range cfg.clients {
+		i.clients[id] = secret
 	}
 	for _, k := range keys {
 		i.keys[k.kid] = k
@@ -193,8 +203,10 @@ func (i *Issuer) DiscoveryRequests() int {
 	return int(i.discRequests.Load())
 }
 
-// ResetCounters sets JWKSRequests and DiscoveryRequests back to zero.
+// ResetCounters sets JWKSRequests, DiscoveryRequests and
+// IntrospectionRequests back to zero.
 func (i *Issuer) ResetCounters() {
 	i.jwksRequests.Store(0)
 	i.discRequests.Store(0)
+	i.introRequests.Store(0)
 }

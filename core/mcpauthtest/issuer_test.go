@@ -74,18 +74,20 @@ func TestDiscovery(t *testing.T) {
 			}
 			m := getJSON(t, tt.url)
 			want := map[string]any{
-				"issuer":                                issuer,
-				"authorization_endpoint":                issuer + "/authorize",
-				"token_endpoint":                        issuer + "/token",
-				"registration_endpoint":                 issuer + "/register",
-				"jwks_uri":                              issuer + "/jwks",
-				"response_types_supported":              []any{"code"},
-				"grant_types_supported":                 []any{"authorization_code", "client_credentials", "refresh_token"},
-				"code_challenge_methods_supported":      []any{"S256"},
-				"token_endpoint_auth_methods_supported": []any{"client_secret_basic", "none"},
-				"scopes_supported":                      []any{"openid", "profile", "read", "write"},
-				"subject_types_supported":               []any{"public"},
-				"id_token_signing_alg_values_supported": tt.wantAlgs,
+				"issuer":                                        issuer,
+				"authorization_endpoint":                        issuer + "/authorize",
+				"token_endpoint":                                issuer + "/token",
+				"registration_endpoint":                         issuer + "/register",
+				"jwks_uri":                                      issuer + "/jwks",
+				"response_types_supported":                      []any{"code"},
+				"grant_types_supported":                         []any{"authorization_code", "client_credentials", "refresh_token"},
+				"code_challenge_methods_supported":              []any{"S256"},
+				"token_endpoint_auth_methods_supported":         []any{"client_secret_basic", "none"},
+				"scopes_supported":                              []any{"openid", "profile", "read", "write"},
+				"subject_types_supported":                       []any{"public"},
+				"id_token_signing_alg_values_supported":         tt.wantAlgs,
+				"introspection_endpoint":                        issuer + "/introspect",
+				"introspection_endpoint_auth_methods_supported": []any{"client_secret_basic", "client_secret_post"},
 			}
 			if !reflect.DeepEqual(m, want) {
 				t.Errorf("discovery document\n got %v\nwant %v", m, want)

@@ -19,7 +19,8 @@ type config struct {
 	edit    func(m map[string]any)
 	latency time.Duration
 	rsaBits int
-	err     error // first invalid option, reported by NewIssuer
+	clients map[string]string // WithClient
+	err     error             // first invalid option, reported by NewIssuer
 }
 
 func defaultConfig() config {
@@ -112,5 +113,23 @@ func WithRSABits(bits int) Option {
 			return
 		}
 		c.rsaBits = bits
+	}
+}
+
+// WithClient registers a confidential client that may call the
+// introspection endpoint (RFC 7662 §2.1), next to the default one
+// (ClientID, ClientSecret). The client authenticates with
+// client_secret_basic or client_secret_post. Registering the default
+// ClientID again replaces its secret.
+func WithClient(id, secret string) Option {
+	return func(c *config) {
+		if id == "" || secret == "" {
+			c.fail(errors.New("mcpauthtest: WithClient needs a client ID and a secret"))
+			return
+		}
+		if c.clients == nil {
+			c.clients = map[string]string{}
+		}
+		c.clients[id] = secret
 	}
 }

@@ -1,0 +1,71 @@
+package mcpauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// postResult is the answer to a POST, whatever its status.
+type postResult struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// errRedirected marks a POST that was answered with a redirect.
+var errRedirected = errors.New("the endpoint answered with a redirect, which is not followed: the request carries a token and credentials")
+
+// postForm POSTs form to endpoint with the fetcher's client, timeout and
+// size limit (for every status: an error body is read up to the same
+// limit), setting the Authorization header to authorization when it is not
+// empty. It returns the response whatever its status; the error is a
+// network error, a timeout, a body over the limit, or errRedirected.
+//
+// Redirects are never followed: the request has no GetBody, so the client
+// returns a 307 or 308 as is, and a 301, 302 or 303 (which the client would
+// follow with a GET, without the form) is refused once seen. The client's
+// redirect policy (CheckRedirect) still sees every hop it follows.
+func (f *fetcher) postForm(ctx context.Context, endpoint string, form url.Values, authorization string) (*postResult, error) {
+	ctx, cancel := context.WithTimeout(ctx, f.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, err
+	}
+	req.GetBody = nil
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", userAgent)
+	if authorization != "" {
+		req.Header.Set("Authorization", authorization)
+	}
+	resp, err := f.client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.Request != nil && resp.Request.Method != http.MethodPost || resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		_, _ = io.CopyN(io.Discard, resp.Body, 4096)
+		return nil, errRedirected
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, f.limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading the body: %w", err)
+	}
+	if int64(len(body)) > f.limit {
+		return nil, &sizeError{limit: f.limit}
+	}
+	return &postResult{status: resp.StatusCode, header: resp.Header, body: body}, nil
+}
+
+// sizeError is a response body over the fetcher's limit.
+type sizeError struct{ limit int64 }
+
+func (e *sizeError) Error() string {
+	return fmt.Sprintf("the response is larger than the %d-byte limit", e.limit)
+}
