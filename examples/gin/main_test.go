@@ -13,3 +13,7 @@ func TestEndToEnd(t *testing.T) { e2etest.Run(t, "gin", serve) }
 
 // TestDevIssuer checks that the example works with no configuration.
 func TestDevIssuer(t *testing.T) { e2etest.RunDev(t, app.Options{Name: "gin"}, serve) }
+
+// TestEndToEndOpaque runs the suite with opaque access tokens verified by
+// introspection at the real OpenID provider.
+func TestEndToEndOpaque(t *testing.T) { e2etest.RunOpaque(t, "gin", serve) }

@@ -151,8 +151,17 @@ func Start(ctx context.Context, cfg Config, opts Options) (_ *App, err error) {
 		if scopes := union(cfg.RequiredScopes, opts.DevScopes); len(scopes) > 0 {
 			claims["scope"] = strings.Join(scopes, " ")
 		}
-		if a.DevToken, err = a.Dev.Token(claims); err != nil {
+		if cfg.TokenFormat == FormatOpaque {
+			a.DevToken, err = a.Dev.OpaqueToken(claims)
+		} else {
+			a.DevToken, err = a.Dev.Token(claims)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("mint the development token: %w", err)
+		}
+		if cfg.ClientID == "" {
+			// The development issuer's introspection client.
+			cfg.ClientID, cfg.ClientSecret = mcpauthtest.ClientID, mcpauthtest.ClientSecret
 		}
 	}
 
@@ -168,7 +177,7 @@ func Start(ctx context.Context, cfg Config, opts Options) (_ *App, err error) {
 	if err != nil {
 		return nil, &ConfigError{Msg: err.Error()}
 	}
-	a.Bearer, err = a.Auth.BearerAuth(mcpauth.JWT(), mcpauth.BearerOptions{
+	a.Bearer, err = a.Auth.BearerAuth(verifier(cfg), mcpauth.BearerOptions{
 		Resource:       a.Resource,
 		Audience:       cfg.Audience,
 		RequiredScopes: cfg.RequiredScopes,
@@ -187,6 +196,25 @@ func Start(ctx context.Context, cfg Config, opts Options) (_ *App, err error) {
 
 	a.MCP = NewMCPHandler(opts.Name, opts.Register)
 	return a, nil
+}
+
+// verifier returns the token verifier of cfg.TokenFormat.
+func verifier(cfg Config) mcpauth.Verifier {
+	introspection := func() mcpauth.Verifier {
+		return mcpauth.Introspection(mcpauth.IntrospectionOptions{
+			ClientID:     cfg.ClientID,
+			ClientSecret: cfg.ClientSecret,
+			MaxAge:       cfg.IntrospectionMaxAge,
+		})
+	}
+	switch cfg.TokenFormat {
+	case FormatOpaque:
+		return introspection()
+	case FormatAuto:
+		return mcpauth.JWTOrIntrospection(mcpauth.JWT(), introspection())
+	default:
+		return mcpauth.JWT()
+	}
 }
 
 // NewMCPHandler returns the MCP server's streamable HTTP handler behind the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 )
@@ -93,5 +94,37 @@ func TestUnion(t *testing.T) {
 		if got := union(tc.a, tc.b); strings.Join(got, " ") != strings.Join(tc.want, " ") {
 			t.Errorf("union(%q, %q) = %q, want %q", tc.a, tc.b, got, tc.want)
 		}
+	}
+}
+
+// TestDevIssuerOpaque: with MCP_AUTH_TOKEN_FORMAT=opaque and no issuer, the
+// development issuer prints an opaque token that the server verifies by
+// introspection with the issuer's built-in client.
+func TestDevIssuerOpaque(t *testing.T) {
+	for _, format := range []string{FormatOpaque, FormatAuto} {
+		t.Run(format, func(t *testing.T) {
+			a, err := Start(context.Background(), Config{Addr: "127.0.0.1:0", TokenFormat: format}, Options{Name: "test", Logger: slog.New(slog.DiscardHandler)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer a.Close()
+			isJWT := strings.Count(a.DevToken, ".") == 2
+			if isJWT != (format == FormatAuto) {
+				t.Errorf("format %s: development token is a JWT: %v", format, isJWT)
+			}
+			opaque := a.Dev.MustOpaqueToken(t, map[string]any{"sub": "someone", "aud": a.Audience})
+			for _, tok := range []string{a.DevToken, opaque} {
+				info, err := a.Bearer.Authenticate(context.Background(), "Bearer "+tok)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if info.Issuer != a.Dev.URL() {
+					t.Errorf("issuer %q", info.Issuer)
+				}
+			}
+			if n := a.Dev.IntrospectionRequests(); n == 0 {
+				t.Error("no introspection request")
+			}
+		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
 )
@@ -20,6 +21,23 @@ const (
 	EnvRequiredScopes = "MCP_REQUIRED_SCOPES"
 	EnvPort           = "PORT"
 	EnvAddr           = "ADDR"
+
+	// Opaque access tokens (RFC 7662 introspection).
+	EnvTokenFormat         = "MCP_AUTH_TOKEN_FORMAT"
+	EnvClientID            = "MCP_AUTH_CLIENT_ID"
+	EnvClientSecret        = "MCP_AUTH_CLIENT_SECRET"
+	EnvIntrospectionMaxAge = "MCP_AUTH_INTROSPECTION_MAX_AGE"
+)
+
+// Token formats (MCP_AUTH_TOKEN_FORMAT).
+const (
+	// FormatJWT verifies JWT access tokens with the issuer's keys (default).
+	FormatJWT = "jwt"
+	// FormatOpaque verifies every token at the issuer's introspection
+	// endpoint, with MCP_AUTH_CLIENT_ID and MCP_AUTH_CLIENT_SECRET.
+	FormatOpaque = "opaque"
+	// FormatAuto verifies JWTs locally and other tokens by introspection.
+	FormatAuto = "auto"
 )
 
 // DefaultAddr is where the examples listen when neither ADDR nor PORT is set:
@@ -48,6 +66,18 @@ type Config struct {
 	// Addr is the listen address: ADDR as given, else ":" + PORT (every
 	// interface, as platforms that set PORT expect), else [DefaultAddr].
 	Addr string
+	// TokenFormat is FormatJWT, FormatOpaque or FormatAuto
+	// (MCP_AUTH_TOKEN_FORMAT); empty means FormatJWT.
+	TokenFormat string
+	// ClientID and ClientSecret are the resource server's own credentials
+	// at the issuer's introspection endpoint (MCP_AUTH_CLIENT_ID,
+	// MCP_AUTH_CLIENT_SECRET); required for FormatOpaque and FormatAuto
+	// with MCP_AUTH_ISSUER. The development issuer needs none.
+	ClientID, ClientSecret string
+	// IntrospectionMaxAge is how long an introspection answer is reused
+	// (MCP_AUTH_INTROSPECTION_MAX_AGE, a Go duration such as "30s"): the
+	// delay before a revoked token is refused. Zero: the library default.
+	IntrospectionMaxAge time.Duration
 }
 
 // ConfigError is a bad configuration value; the examples exit with status 2.
@@ -107,6 +137,25 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			}
 			cfg.RequiredScopes = append(cfg.RequiredScopes, s)
 		}
+	}
+
+	switch f := strings.ToLower(get(EnvTokenFormat)); f {
+	case "":
+	case FormatJWT, FormatOpaque, FormatAuto:
+		cfg.TokenFormat = f
+	default:
+		return Config{}, configErr(EnvTokenFormat, "want %q, %q or %q, got %q", FormatJWT, FormatOpaque, FormatAuto, get(EnvTokenFormat))
+	}
+	cfg.ClientID, cfg.ClientSecret = get(EnvClientID), get(EnvClientSecret)
+	if (cfg.TokenFormat == FormatOpaque || cfg.TokenFormat == FormatAuto) && cfg.Issuer != "" && (cfg.ClientID == "" || cfg.ClientSecret == "") {
+		return Config{}, configErr("", "%s=%s needs %s and %s: the server's own credentials at the introspection endpoint", EnvTokenFormat, cfg.TokenFormat, EnvClientID, EnvClientSecret)
+	}
+	if v := get(EnvIntrospectionMaxAge); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return Config{}, configErr(EnvIntrospectionMaxAge, "%q is not a positive duration (e.g. 30s)", v)
+		}
+		cfg.IntrospectionMaxAge = d
 	}
 
 	addr, port := get(EnvAddr), get(EnvPort)

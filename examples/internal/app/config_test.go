@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
 )
@@ -75,7 +76,22 @@ func TestConfigFromEnv(t *testing.T) {
 			env:  map[string]string{EnvIssuer: "http://127.0.0.1:8080"},
 			want: Config{Issuer: "http://127.0.0.1:8080", IssuerType: mcpauth.OIDC, Addr: DefaultAddr},
 		},
+		{
+			name: "opaque tokens with the server's credentials",
+			env: map[string]string{EnvIssuer: "https://as.example.com", EnvTokenFormat: " Opaque ", EnvClientID: "rs", EnvClientSecret: "s",
+				EnvIntrospectionMaxAge: "15s"},
+			want: Config{Issuer: "https://as.example.com", IssuerType: mcpauth.OIDC, Addr: DefaultAddr, TokenFormat: FormatOpaque,
+				ClientID: "rs", ClientSecret: "s", IntrospectionMaxAge: 15 * time.Second},
+		},
+		{
+			name: "opaque tokens from the development issuer need no credentials",
+			env:  map[string]string{EnvTokenFormat: "opaque"},
+			want: Config{IssuerType: mcpauth.OIDC, Addr: DefaultAddr, TokenFormat: FormatOpaque},
+		},
 
+		{name: "unknown token format", env: map[string]string{EnvTokenFormat: "paseto"}, wantVar: EnvTokenFormat},
+		{name: "opaque without credentials", env: map[string]string{EnvIssuer: "https://as.example.com", EnvTokenFormat: "auto", EnvClientID: "rs"}, wantVar: "-"},
+		{name: "introspection max age not a duration", env: map[string]string{EnvIntrospectionMaxAge: "60"}, wantVar: EnvIntrospectionMaxAge},
 		{name: "unknown issuer type", env: map[string]string{EnvIssuerType: "saml"}, wantVar: EnvIssuerType},
 		{name: "relative issuer", env: map[string]string{EnvIssuer: "tenant.example.com"}, wantVar: EnvIssuer},
 		{name: "issuer with query", env: map[string]string{EnvIssuer: "https://as.example.com?tenant=a"}, wantVar: EnvIssuer},

@@ -2,8 +2,11 @@
 // tests: the OpenID-certified github.com/zitadel/oidc/v3 op package on an
 // httptest server bound to 127.0.0.1, with a minimal in-memory storage of
 // our own. It serves discovery, JWKS and a token endpoint that issues JWT
-// access tokens through the client_credentials grant (RFC 6749 §4.4) for
-// the clients a test registers, each with a fixed subject and audience.
+// access tokens (or opaque ones, for a client with Client.Opaque) through the
+// client_credentials grant (RFC 6749 §4.4) for the clients a test
+// registers, each with a fixed subject and audience, and an RFC 7662
+// introspection endpoint for the opaque tokens, where tokens can be
+// revoked ([Provider.Revoke]).
 //
 // The storage decides which key signs and which keys are published, so a
 // test can rotate the signing key while a resource server runs
@@ -53,6 +56,11 @@ type Client struct {
 	// TokenLifetime is the lifetime of the client's tokens; default
 	// DefaultTokenLifetime.
 	TokenLifetime time.Duration
+	// Opaque makes the client's access tokens opaque (op's encrypted
+	// bearer tokens) instead of JWTs: a resource server verifies them at
+	// the introspection endpoint (RFC 7662), where any registered client
+	// may authenticate with client_secret_basic or client_secret_post.
+	Opaque bool
 }
 
 // Provider is a running OpenID provider. Its methods are safe for
@@ -62,12 +70,13 @@ type Provider struct {
 	Issuer string
 	server *httptest.Server
 	store  *storage
+	crypto op.Crypto
 }
 
 // Start starts a provider on 127.0.0.1 at a random port with one ES256
 // signing key. The caller must Close it.
 func Start() (*Provider, error) {
-	s := &storage{clients: map[string]*Client{}}
+	s := &storage{clients: map[string]*Client{}, tokens: map[string]*issuedToken{}}
 	if _, err := s.rotate(); err != nil {
 		return nil, err
 	}
@@ -89,7 +98,8 @@ func Start() (*Provider, error) {
 	}
 	srv.Config.Handler = provider
 	srv.Start()
-	return &Provider{Issuer: issuer, server: srv, store: s}, nil
+	s.issuer = issuer
+	return &Provider{Issuer: issuer, server: srv, store: s, crypto: provider.Crypto()}, nil
 }
 
 // Close stops the provider.
@@ -119,6 +129,26 @@ func (p *Provider) RetireKey(kid string) error {
 	}
 	s.keys = slices.DeleteFunc(s.keys, func(k *key) bool { return k.id == kid })
 	return nil
+}
+
+// Revoke makes an access token issued by the provider inactive: its
+// introspection answer becomes {"active": false}. It reports whether the
+// token was one the provider issued. (JWT access tokens stay valid for
+// resource servers that verify them locally.)
+func (p *Provider) Revoke(accessToken string) bool {
+	// An opaque token is op's encryption of "tokenID:subject".
+	plain, err := p.crypto.Decrypt(accessToken)
+	if err != nil {
+		return false
+	}
+	id, _, _ := strings.Cut(plain, ":")
+	p.store.mu.Lock()
+	defer p.store.mu.Unlock()
+	t, found := p.store.tokens[id]
+	if found {
+		t.revoked = true
+	}
+	return found
 }
 
 // SigningKeyID returns the ID of the key that signs new tokens.
@@ -167,6 +197,19 @@ type storage struct {
 	clients map[string]*Client
 	keys    []*key // published, oldest first
 	signing *key
+	issuer  string
+	tokens  map[string]*issuedToken // access tokens by ID, for introspection
+}
+
+// issuedToken is what the provider remembers of an access token.
+type issuedToken struct {
+	clientID string
+	subject  string
+	audience []string
+	scopes   []string
+	issued   time.Time
+	expires  time.Time
+	revoked  bool
 }
 
 var (
@@ -239,10 +282,11 @@ func (s *storage) ClientCredentialsTokenRequest(_ context.Context, id string, sc
 	if len(aud) == 0 {
 		aud = []string{c.ID}
 	}
-	return &tokenRequest{subject: sub, audience: slices.Clone(aud), scopes: granted, lifetime: c.TokenLifetime}, nil
+	return &tokenRequest{clientID: c.ID, subject: sub, audience: slices.Clone(aud), scopes: granted, lifetime: c.TokenLifetime}, nil
 }
 
 type tokenRequest struct {
+	clientID string
 	subject  string
 	audience []string
 	scopes   []string
@@ -256,10 +300,17 @@ func (r *tokenRequest) GetScopes() []string   { return r.scopes }
 // CreateAccessToken gives the token its ID and expiry; op signs it.
 func (s *storage) CreateAccessToken(_ context.Context, req op.TokenRequest) (string, time.Time, error) {
 	lifetime := DefaultTokenLifetime
-	if r, ok := req.(*tokenRequest); ok && r.lifetime > 0 {
+	r, ok := req.(*tokenRequest)
+	if ok && r.lifetime > 0 {
 		lifetime = r.lifetime
 	}
-	return randomID(), time.Now().Add(lifetime), nil
+	id, now := randomID(), time.Now()
+	if ok {
+		s.mu.Lock()
+		s.tokens[id] = &issuedToken{clientID: r.clientID, subject: r.subject, audience: r.audience, scopes: r.scopes, issued: now, expires: now.Add(lifetime)}
+		s.mu.Unlock()
+	}
+	return id, now.Add(lifetime), nil
 }
 
 // GetPrivateClaimsFromScopes adds the granted scopes to the JWT access
@@ -306,8 +357,8 @@ func (s *storage) AuthorizeClientIDSecret(ctx context.Context, id, secret string
 
 func (s *storage) Health(context.Context) error { return nil }
 
-// The interactive flows, refresh tokens, introspection and the JWT profile
-// are not supported.
+// The interactive flows, refresh tokens and the JWT profile are not
+// supported.
 
 var errUnsupported = errors.New("testop: not supported")
 
@@ -341,8 +392,26 @@ func (s *storage) SetUserinfoFromScopes(context.Context, *oidc.UserInfo, string,
 func (s *storage) SetUserinfoFromToken(context.Context, *oidc.UserInfo, string, string, string) error {
 	return errUnsupported
 }
-func (s *storage) SetIntrospectionFromToken(context.Context, *oidc.IntrospectionResponse, string, string, string) error {
-	return errUnsupported
+// SetIntrospectionFromToken describes an access token for the
+// introspection endpoint (op sets "active" when this returns nil): an
+// unknown, expired or revoked token makes op answer {"active": false}.
+func (s *storage) SetIntrospectionFromToken(_ context.Context, resp *oidc.IntrospectionResponse, tokenID, subject, _ string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.tokens[tokenID]
+	if !ok || t.revoked || t.subject != subject || !time.Now().Before(t.expires) {
+		return errors.New("testop: token not active")
+	}
+	resp.Issuer = s.issuer
+	resp.Subject = t.subject
+	resp.ClientID = t.clientID
+	resp.Audience = slices.Clone(t.audience)
+	resp.Scope = slices.Clone(t.scopes)
+	resp.Expiration = oidc.FromTime(t.expires)
+	resp.IssuedAt = oidc.FromTime(t.issued)
+	resp.JWTID = tokenID
+	resp.TokenType = oidc.BearerToken
+	return nil
 }
 func (s *storage) GetKeyByIDAndClientID(context.Context, string, string) (*jose.JSONWebKey, error) {
 	return nil, errUnsupported
@@ -365,7 +434,12 @@ func (o opClient) GrantTypes() []oidc.GrantType {
 	return []oidc.GrantType{oidc.GrantTypeClientCredentials}
 }
 func (o opClient) LoginURL(string) string               { return "" }
-func (o opClient) AccessTokenType() op.AccessTokenType  { return op.AccessTokenTypeJWT }
+func (o opClient) AccessTokenType() op.AccessTokenType {
+	if o.c.Opaque {
+		return op.AccessTokenTypeBearer
+	}
+	return op.AccessTokenTypeJWT
+}
 func (o opClient) IDTokenLifetime() time.Duration       { return time.Hour }
 func (o opClient) DevMode() bool                        { return false }
 func (o opClient) IsScopeAllowed(s string) bool         { return slices.Contains(o.c.Scopes, s) }
