@@ -392,6 +392,7 @@ func (s *storage) SetUserinfoFromScopes(context.Context, *oidc.UserInfo, string,
 func (s *storage) SetUserinfoFromToken(context.Context, *oidc.UserInfo, string, string, string) error {
 	return errUnsupported
 }
+
 // SetIntrospectionFromToken describes an access token for the
 // introspection endpoint (op sets "active" when this returns nil): an
 // unknown, expired or revoked token makes op answer {"active": false}.
@@ -433,7 +434,7 @@ func (o opClient) ResponseTypes() []oidc.ResponseType  { return nil }
 func (o opClient) GrantTypes() []oidc.GrantType {
 	return []oidc.GrantType{oidc.GrantTypeClientCredentials}
 }
-func (o opClient) LoginURL(string) string               { return "" }
+func (o opClient) LoginURL(string) string { return "" }
 func (o opClient) AccessTokenType() op.AccessTokenType {
 	if o.c.Opaque {
 		return op.AccessTokenTypeBearer
