@@ -618,3 +618,23 @@ func TestIntrospectionCallerGivesUp(t *testing.T) {
 		t.Errorf("%d introspection requests, want 1 (the first went on)", n)
 	}
 }
+
+// TestIntrospectionAuthInfoIsPerRequest: a handler that edits its AuthInfo
+// does not change what the next request with the same token sees.
+func TestIntrospectionAuthInfoIsPerRequest(t *testing.T) {
+	iss := mcpauthtest.MustNewIssuer(t)
+	b := introBearer(t, introAuth(t, mcpauth.Config{}, iss), mcpauth.IntrospectionOptions{}, mcpauth.BearerOptions{RequiredScopes: []string{"read"}})
+	tok := iss.MustOpaqueToken(t, goodClaims())
+	for range 3 {
+		info, err := authenticate(b, "Bearer "+tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(info.Scopes, []string{"read", "write"}) || !reflect.DeepEqual(info.Audience, []string{introResource}) {
+			t.Fatalf("scopes %q audience %q", info.Scopes, info.Audience)
+		}
+		info.Scopes[0] = "tampered"
+		info.Audience[0] = "tampered"
+		info.Scopes = append(info.Scopes, "admin")
+	}
+}

@@ -168,6 +168,18 @@ func (e *introspectionEntry) result(token string) (*AuthInfo, error) {
 	}
 	info := *e.info
 	info.Token = token
+	// Scopes and Audience get one new array: a handler that edits its
+	// AuthInfo must not change what the next request with the token sees.
+	// Claims stays shared (documented read-only).
+	if n := len(info.Scopes) + len(info.Audience); n > 0 {
+		buf := make([]string, n)
+		copy(buf, info.Scopes)
+		copy(buf[len(info.Scopes):], info.Audience)
+		info.Scopes = buf[:len(info.Scopes):len(info.Scopes)]
+		if info.Audience != nil {
+			info.Audience = buf[len(info.Scopes):]
+		}
+	}
 	return &info, nil
 }
 
