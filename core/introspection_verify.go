@@ -134,6 +134,13 @@ func (in *introspector) verify(ctx context.Context, token string) (*AuthInfo, er
 	if err := checkB64Token(token); err != nil {
 		return nil, err
 	}
+	return in.load(ctx, d, token)
+}
+
+// load introspects a token that is not cached, sharing the request with
+// concurrent callers carrying the same token. (A function of its own so
+// that the digest escapes to the heap on a miss only.)
+func (in *introspector) load(ctx context.Context, d tokenDigest, token string) (*AuthInfo, error) {
 	ch := in.group.DoChan(string(d[:]), func() (any, error) {
 		if in.cache != nil {
 			if e := in.cache.get(d, in.now()); e != nil {
