@@ -243,7 +243,7 @@ func TestIntrospectionCoalesced(t *testing.T) {
 			mcpauthtest.Concurrently(t, 1000, 1, func(int, int) error {
 				_, err := authenticate(b, "Bearer "+tc.token)
 				if (err == nil) != tc.ok {
-					return fmt.Errorf("error %v", err)
+					return fmt.Errorf("error %w", err)
 				}
 				return nil
 			})

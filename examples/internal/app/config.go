@@ -23,9 +23,9 @@ const (
 	EnvAddr           = "ADDR"
 
 	// Opaque access tokens (RFC 7662 introspection).
-	EnvTokenFormat         = "MCP_AUTH_TOKEN_FORMAT"
+	EnvTokenFormat         = "MCP_AUTH_TOKEN_FORMAT" //nolint:gosec // a variable name, not a credential
 	EnvClientID            = "MCP_AUTH_CLIENT_ID"
-	EnvClientSecret        = "MCP_AUTH_CLIENT_SECRET"
+	EnvClientSecret        = "MCP_AUTH_CLIENT_SECRET" //nolint:gosec // a variable name, not a credential
 	EnvIntrospectionMaxAge = "MCP_AUTH_INTROSPECTION_MAX_AGE"
 )
 
