@@ -22,7 +22,11 @@ const (
 	ResourceServerClientSecret = "rs-secret"
 	OpaqueClientID             = "mcp-e2e-opaque-client"
 	OpaqueClientSubject        = "service-account-e2e-opaque"
+	OpaqueShortClientID        = "mcp-e2e-opaque-short-lived"
 )
+
+// opaqueShortLifetime is the lifetime of OpaqueShortClientID's tokens.
+const opaqueShortLifetime = 2 * time.Second
 
 // opaqueMaxAge is the introspection cache's maximum age in this suite: the
 // longest a revoked token may keep working.
@@ -46,6 +50,10 @@ func runOpaque(t *testing.T, name, format string, serve app.ServeFunc) {
 	op.AddClient(testop.Client{
 		ID: OpaqueClientID, Secret: ClientSecret, Subject: OpaqueClientSubject,
 		Audience: []string{resource}, Scopes: []string{RequiredScope, OtherScope}, Opaque: true,
+	})
+	op.AddClient(testop.Client{
+		ID: OpaqueShortClientID, Secret: ClientSecret, Subject: OpaqueClientSubject,
+		Audience: []string{resource}, Scopes: []string{RequiredScope}, Opaque: true, TokenLifetime: opaqueShortLifetime,
 	})
 	op.AddClient(testop.Client{ID: ResourceServerClientID, Secret: ResourceServerClientSecret})
 	cfg, err := app.ConfigFromEnv(env(map[string]string{
@@ -137,6 +145,30 @@ func runOpaque(t *testing.T, name, format string, serve app.ServeFunc) {
 				t.Fatalf("the revoked token still works %v after the revocation (maximum age %v)", opaqueMaxAge+2*time.Second, opaqueMaxAge)
 			}
 			time.Sleep(50 * time.Millisecond)
+		}
+	})
+
+	t.Run("expiry is seen", func(t *testing.T) {
+		issued := time.Now()
+		tok := op.ClientToken(t, OpaqueShortClientID, ClientSecret)
+		if _, err := Whoami(t, resource, tok); err != nil {
+			t.Fatal(err)
+		}
+		// The cached answer dies at the token's exp; the provider then
+		// says it is inactive.
+		deadline := time.Now().Add(opaqueShortLifetime + opaqueMaxAge + 2*time.Second)
+		for {
+			resp, body := Post(t, resource, "Bearer "+tok)
+			if resp.StatusCode == http.StatusUnauthorized {
+				break
+			}
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("status %d: %s", resp.StatusCode, body)
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the token still works %v after it was issued with a %v lifetime", time.Since(issued), opaqueShortLifetime)
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
 	})
 
