@@ -461,6 +461,17 @@ func TestIntrospectionSeveralServers(t *testing.T) {
 			t.Errorf("asked %v, want [first second]", got)
 		}
 	})
+	t.Run("a refusal other than inactive stops there", func(t *testing.T) {
+		reset()
+		c := goodClaims()
+		c["token_type"] = "refresh_token"
+		if _, err := authenticate(b, "Bearer "+first.MustOpaqueToken(t, c)); !errors.Is(err, mcpauth.ErrInvalidToken) {
+			t.Fatal(err)
+		}
+		if got := *orderMu.Load(); !reflect.DeepEqual(got, []string{"first"}) {
+			t.Errorf("asked %v, want [first]", got)
+		}
+	})
 	t.Run("Issuers restricts and orders", func(t *testing.T) {
 		only := introBearer(t, auth, mcpauth.IntrospectionOptions{Issuers: []string{second.URL()}, CacheSize: -1}, mcpauth.BearerOptions{})
 		reset()

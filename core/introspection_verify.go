@@ -208,7 +208,9 @@ func (in *introspector) introspect(ctx context.Context, token string) (*introspe
 		asked++
 		var e *Error
 		if errors.As(err, &e) && e.Code.isBearerCode() {
-			if !errors.Is(err, errInactive) {
+			// errors.Is with errNotActive, not errInactive: *Error.Is
+			// matches any error of the same code.
+			if !errors.Is(err, errNotActive) {
 				// The server answered about the token and the answer refuses
 				// it (wrong issuer, bad claims): no other server is asked.
 				return in.negative(err), nil
@@ -261,7 +263,8 @@ func (in *introspector) negative(err error) *introspectionEntry {
 // Sentinels of introspect's loop.
 var (
 	errNoEndpoint = errors.New("no introspection endpoint")
-	errInactive   = &Error{Code: CodeInvalidToken, Detail: "the authorization server says the token is not active (RFC 7662 §2.2)"}
+	errNotActive  = errors.New(`"active": false`)
+	errInactive   = &Error{Code: CodeInvalidToken, Detail: "the authorization server says the token is not active (RFC 7662 §2.2)", Err: errNotActive}
 )
 
 // ask introspects token at one server. It returns the AuthInfo of an active
