@@ -1,6 +1,7 @@
 package mcpauth
 
 import (
+	"crypto"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -52,17 +53,25 @@ var ErrIntrospectionFailed = &Error{Code: CodeIntrospectionFailed}
 // (set on each error: Code.Description does not know this code).
 const introspectionFailedDescription = "Token introspection at the authorization server failed."
 
-// IntrospectionOptions configures [Introspection]. ClientID and
-// ClientSecret are required: RFC 7662 §2.1 asks the resource server to
-// authenticate, and most authorization servers require it.
+// IntrospectionOptions configures [Introspection]. ClientID and either
+// ClientSecret or PrivateKey are required: RFC 7662 §2.1 asks the resource
+// server to authenticate, and most authorization servers require it.
 type IntrospectionOptions struct {
 	// ClientID and ClientSecret are the resource server's own client
 	// credentials at the authorization server(s).
 	ClientID     string
 	ClientSecret string
-	// ClientAuthMethod is ClientSecretBasic (default) or ClientSecretPost.
-	// private_key_jwt (RFC 7523) is not supported.
+	// ClientAuthMethod is ClientSecretBasic (default), ClientSecretPost or
+	// PrivateKeyJWT (default when PrivateKey is set).
 	ClientAuthMethod string
+	// PrivateKey signs the client assertions of PrivateKeyJWT (RFC 7523
+	// §2.2): an *rsa.PrivateKey (RS256), *ecdsa.PrivateKey (ES256, ES384,
+	// ES512 by curve) or ed25519.PrivateKey (EdDSA). Each introspection
+	// request carries a new assertion: iss and sub ClientID, aud the
+	// issuer identifier of the server asked, a random jti, exp one minute.
+	PrivateKey crypto.Signer
+	// PrivateKeyID is the "kid" header of the assertions (optional).
+	PrivateKeyID string
 	// Endpoints maps an issuer to its introspection endpoint, for servers
 	// whose metadata does not publish introspection_endpoint (or to
 	// override it). Every key must be a server the resource trusts.
@@ -131,7 +140,9 @@ func (*introspectionVerifier) verifierKind() string { return "introspection" }
 // a server that refuses the resource server's own client credentials gives
 // 500 and an error log line saying so (never the token).
 //
-// JWT introspection responses (RFC 9701) are not supported.
+// The resource server authenticates with client_secret_basic,
+// client_secret_post or private_key_jwt (RFC 7523). JWT introspection
+// responses (RFC 9701) are not supported.
 func Introspection(opts IntrospectionOptions) Verifier {
 	o := opts
 	o.Issuers = slices.Clone(opts.Issuers)
@@ -192,9 +203,21 @@ func (v *introspectionVerifier) check() error {
 		return configError("IntrospectionOptions.ClientID is required: the resource server authenticates to the introspection endpoint (RFC 7662 §2.1)")
 	}
 	switch o.ClientAuthMethod {
-	case "", ClientSecretBasic, ClientSecretPost:
+	case "", ClientSecretBasic, ClientSecretPost, PrivateKeyJWT:
 	default:
-		return configError("IntrospectionOptions.ClientAuthMethod %q is not supported: expected %q or %q", o.ClientAuthMethod, ClientSecretBasic, ClientSecretPost)
+		return configError("IntrospectionOptions.ClientAuthMethod %q is not supported: expected %q, %q or %q", o.ClientAuthMethod, ClientSecretBasic, ClientSecretPost, PrivateKeyJWT)
+	}
+	if o.ClientAuthMethod == PrivateKeyJWT || o.ClientAuthMethod == "" && o.PrivateKey != nil {
+		if o.PrivateKey == nil {
+			return configError("IntrospectionOptions.PrivateKey is required with %s", PrivateKeyJWT)
+		}
+		if o.ClientSecret != "" {
+			return configError("IntrospectionOptions has both a ClientSecret and a PrivateKey: give one")
+		}
+		return nil
+	}
+	if o.PrivateKey != nil {
+		return configError("IntrospectionOptions.PrivateKey is set but ClientAuthMethod is %s", o.ClientAuthMethod)
 	}
 	if o.ClientSecret == "" {
 		return configError("IntrospectionOptions.ClientSecret is required with %s", orString(o.ClientAuthMethod, ClientSecretBasic))

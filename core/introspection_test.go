@@ -2,6 +2,12 @@ package mcpauth_test
 
 import (
 	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"io"
@@ -301,7 +307,7 @@ func TestIntrospectionServerFailures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			iss := mcpauthtest.MustNewIssuer(t)
 			var logs mcpauthtest.LogBuffer
-			auth := introAuth(t, mcpauth.Config{FetchTimeout: 200 * time.Millisecond, MaxResponseBytes: 32 << 10, Logger: logs.Logger()}, iss)
+			auth := introAuth(t, mcpauth.Config{FetchTimeout: 2 * time.Second, MaxResponseBytes: 32 << 10, Logger: logs.Logger()}, iss)
 			b := introBearer(t, auth, mcpauth.IntrospectionOptions{}, mcpauth.BearerOptions{ShowErrorDetails: true})
 			tok := iss.MustOpaqueToken(t, goodClaims())
 			iss.SetFault(func(w http.ResponseWriter, r *http.Request) bool {
@@ -585,7 +591,7 @@ func TestIntrospectionConfigErrors(t *testing.T) {
 	}{
 		{"no client id", mcpauth.Introspection(mcpauth.IntrospectionOptions{ClientSecret: "s"}), "ClientID is required"},
 		{"no secret", mcpauth.Introspection(mcpauth.IntrospectionOptions{ClientID: "id"}), "ClientSecret is required"},
-		{"unknown method", mcpauth.Introspection(mcpauth.IntrospectionOptions{ClientID: "id", ClientSecret: "s", ClientAuthMethod: "private_key_jwt"}), "not supported"},
+		{"unknown method", mcpauth.Introspection(mcpauth.IntrospectionOptions{ClientID: "id", ClientSecret: "s", ClientAuthMethod: "tls_client_auth"}), "not supported"},
 		{"untrusted issuer", mcpauth.Introspection(mcpauth.IntrospectionOptions{ClientID: "id", ClientSecret: "s", Issuers: []string{"https://evil.example"}}), "not an authorization server of resource"},
 		{"issuer twice", mcpauth.Introspection(mcpauth.IntrospectionOptions{ClientID: "id", ClientSecret: "s", Issuers: []string{iss.URL(), iss.URL()}}), "twice"},
 		{"endpoint of an untrusted issuer", mcpauth.Introspection(mcpauth.IntrospectionOptions{ClientID: "id", ClientSecret: "s", Endpoints: map[string]string{"https://evil.example": "https://evil.example/i"}}), "not an authorization server of resource"},
@@ -648,4 +654,72 @@ func TestIntrospectionAuthInfoIsPerRequest(t *testing.T) {
 		info.Audience[0] = "tampered"
 		info.Scopes = append(info.Scopes, "admin")
 	}
+}
+
+// TestIntrospectionPrivateKeyJWT: the resource server authenticates with a
+// client assertion signed by its own key (RFC 7523), for each key type; a
+// key the server does not know is refused like a wrong secret.
+func TestIntrospectionPrivateKeyJWT(t *testing.T) {
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecKey, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, edKey, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		key  crypto.Signer
+	}{{"RS256", rsaKey}, {"ES384", ecKey}, {"EdDSA", edKey}} {
+		t.Run(tc.name, func(t *testing.T) {
+			iss := mcpauthtest.MustNewIssuer(t, mcpauthtest.WithClientKey("rs-key-client", tc.key.Public()))
+			b := introBearer(t, introAuth(t, mcpauth.Config{}, iss),
+				mcpauth.IntrospectionOptions{ClientID: "rs-key-client", PrivateKey: tc.key, PrivateKeyID: "k1"}, mcpauth.BearerOptions{})
+			info, err := authenticate(b, "Bearer "+iss.MustOpaqueToken(t, goodClaims()))
+			if err != nil || info.Subject != "alice" {
+				t.Fatalf("%v %+v", err, info)
+			}
+		})
+	}
+	t.Run("unknown key", func(t *testing.T) {
+		other, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		iss := mcpauthtest.MustNewIssuer(t, mcpauthtest.WithClientKey("rs-key-client", ecKey.Public()))
+		var logs mcpauthtest.LogBuffer
+		b := introBearer(t, introAuth(t, mcpauth.Config{Logger: logs.Logger()}, iss),
+			mcpauth.IntrospectionOptions{ClientID: "rs-key-client", PrivateKey: other}, mcpauth.BearerOptions{})
+		_, err = authenticate(b, "Bearer "+iss.MustOpaqueToken(t, goodClaims()))
+		if !errors.Is(err, mcpauth.ErrIntrospectionFailed) || b.ErrorResponse(err).Status != 500 || !strings.Contains(logs.String(), "own client credentials") {
+			t.Errorf("%v\n%s", err, logs.String())
+		}
+	})
+	t.Run("configuration", func(t *testing.T) {
+		iss := mcpauthtest.MustNewIssuer(t)
+		auth := introAuth(t, mcpauth.Config{}, iss)
+		small, err := rsa.GenerateKey(rand.Reader, 1024)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range []struct {
+			opts mcpauth.IntrospectionOptions
+			want string
+		}{
+			{mcpauth.IntrospectionOptions{ClientID: "c", ClientAuthMethod: mcpauth.PrivateKeyJWT}, "PrivateKey is required"},
+			{mcpauth.IntrospectionOptions{ClientID: "c", PrivateKey: ecKey, ClientSecret: "s"}, "give one"},
+			{mcpauth.IntrospectionOptions{ClientID: "c", PrivateKey: ecKey, ClientAuthMethod: mcpauth.ClientSecretPost}, "PrivateKey is set"},
+			{mcpauth.IntrospectionOptions{ClientID: "c", PrivateKey: small}, "at least 2048 bits"},
+		} {
+			_, err := auth.BearerAuth(mcpauth.Introspection(o.opts), mcpauth.BearerOptions{Resource: introResource})
+			if !errors.Is(err, mcpauth.ErrInvalidServerConfig) || !strings.Contains(err.Error(), o.want) {
+				t.Errorf("error %v, want %q", err, o.want)
+			}
+		}
+	})
 }

@@ -25,7 +25,8 @@ type introspector struct {
 	clientID     string
 	secret       string
 	method       string
-	basic        string // the precomputed Authorization header of client_secret_basic
+	basic        string           // the precomputed Authorization header of client_secret_basic
+	assertion    *assertionSigner // private_key_jwt
 	fetch        *fetcher
 	cache        *introspectionCache
 	group        singleflight.Group
@@ -75,7 +76,7 @@ func newIntrospector(a *Auth, b *Bearer, v *introspectionVerifier) (*introspecto
 	in := &introspector{
 		clientID:     o.ClientID,
 		secret:       o.ClientSecret,
-		method:       orString(o.ClientAuthMethod, ClientSecretBasic),
+		method:       o.ClientAuthMethod,
 		fetch:        a.fetch,
 		maxAge:       o.MaxAge,
 		negAge:       o.NegativeMaxAge,
@@ -111,6 +112,19 @@ func newIntrospector(a *Auth, b *Bearer, v *introspectionVerifier) (*introspecto
 	}
 	if in.maxAge > 0 || in.negAge > 0 {
 		in.cache = newIntrospectionCache(size)
+	}
+	switch {
+	case in.method == "" && o.PrivateKey != nil:
+		in.method = PrivateKeyJWT
+	case in.method == "":
+		in.method = ClientSecretBasic
+	}
+	if in.method == PrivateKeyJWT {
+		signer, err := newAssertionSigner(o.ClientID, o.PrivateKeyID, o.PrivateKey)
+		if err != nil {
+			return nil, err
+		}
+		in.assertion = signer
 	}
 	if in.method == ClientSecretBasic {
 		// RFC 6749 §2.3.1: each credential is form-urlencoded before Basic.
@@ -287,9 +301,18 @@ func (in *introspector) ask(ctx context.Context, t *introspectionTarget, token s
 
 	form := url.Values{"token": {token}, "token_type_hint": {"access_token"}}
 	authz := in.basic
-	if in.method == ClientSecretPost {
+	switch in.method {
+	case ClientSecretPost:
 		form.Set("client_id", in.clientID)
 		form.Set("client_secret", in.secret)
+	case PrivateKeyJWT:
+		assertion, err := in.assertion.sign(t.server.issuer, in.now())
+		if err != nil {
+			return nil, time.Time{}, &Error{Code: CodeIntrospectionFailed, Description: introspectionFailedDescription, Detail: "signing the client assertion", Err: err}
+		}
+		form.Set("client_id", in.clientID)
+		form.Set("client_assertion_type", clientAssertionType)
+		form.Set("client_assertion", assertion)
 	}
 	res, err := in.fetch.postForm(ctx, endpoint, form, authz)
 	if err != nil {
@@ -391,7 +414,7 @@ func (in *introspector) checkStatus(t *introspectionTarget, endpoint string, res
 	oauthErr := oauthErrorCode(res.body)
 	switch {
 	case res.status == http.StatusUnauthorized || res.status == http.StatusForbidden || oauthErr == "invalid_client" || oauthErr == "unauthorized_client":
-		in.log.Error("mcpauth: the authorization server refused this resource server's own client credentials for token introspection: check IntrospectionOptions.ClientID, ClientSecret and ClientAuthMethod",
+		in.log.Error("mcpauth: the authorization server refused this resource server's own client credentials for token introspection: check IntrospectionOptions.ClientID, ClientSecret or PrivateKey, and ClientAuthMethod",
 			"issuer", t.server.issuer, "endpoint", endpoint, "client_id", in.clientID, "auth_method", in.method, "status", res.status, "error", oauthErr)
 		return in.fail(t, endpoint, &Error{Code: CodeIntrospectionFailed, Description: introspectionFailedDescription,
 			Detail: fmt.Sprintf("POST %s: status %d %s: client %q (%s)", endpoint, res.status, oauthErr, in.clientID, in.method), Err: errClientRefused})

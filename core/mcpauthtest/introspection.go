@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // The confidential client every Issuer knows: a resource server introspects
@@ -127,7 +129,10 @@ func (i *Issuer) serveIntrospection(w http.ResponseWriter, r *http.Request) {
 func (i *Issuer) authenticateClient(r *http.Request) bool {
 	id, secret, basic := r.BasicAuth()
 	_, posted := r.PostForm["client_secret"]
+	_, asserted := r.PostForm["client_assertion"]
 	switch {
+	case asserted:
+		return !basic && !posted && i.checkClientAssertion(r.PostForm)
 	case basic && posted:
 		return false
 	case basic:
@@ -176,4 +181,25 @@ func oauthError(w http.ResponseWriter, status int, code, description string) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]string{"error": code, "error_description": strings.TrimSpace(description)})
+}
+
+// checkClientAssertion verifies an RFC 7523 §2.2 client assertion
+// (private_key_jwt) with the key registered by WithClientKey: signed by
+// that key, iss and sub the client ID, aud the issuer identifier, exp
+// required.
+func (i *Issuer) checkClientAssertion(form url.Values) bool {
+	if form.Get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" {
+		return false
+	}
+	id := form.Get("client_id")
+	i.opaqueMu.Lock()
+	key, ok := i.clientKeys[id]
+	i.opaqueMu.Unlock()
+	if !ok {
+		return false
+	}
+	_, err := jwt.Parse(form.Get("client_assertion"), func(*jwt.Token) (any, error) { return key, nil },
+		jwt.WithValidMethods([]string{RS256, ES256, ES384, ES512, EdDSA}),
+		jwt.WithIssuer(id), jwt.WithSubject(id), jwt.WithAudience(i.url), jwt.WithExpirationRequired())
+	return err == nil
 }

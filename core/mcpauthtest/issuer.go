@@ -1,6 +1,7 @@
 package mcpauthtest
 
 import (
+	"crypto"
 	"fmt"
 	"net"
 	"net/http"
@@ -40,9 +41,10 @@ type Issuer struct {
 	discRequests  atomic.Int64
 	introRequests atomic.Int64
 
-	opaqueMu sync.Mutex
-	opaque   map[string]*opaqueToken // issued opaque tokens by value
-	clients  map[string]string       // confidential clients: secret by ID
+	opaqueMu   sync.Mutex
+	opaque     map[string]*opaqueToken     // issued opaque tokens by value
+	clients    map[string]string           // confidential clients: secret by ID
+	clientKeys map[string]crypto.PublicKey // private_key_jwt clients: key by ID
 }
 
 type faultFunc func(w http.ResponseWriter, r *http.Request) bool
@@ -77,6 +79,7 @@ func NewIssuer(opts ...Option) (*Issuer, error) {
 	for id, secret := range cfg.clients {
 		i.clients[id] = secret
 	}
+	i.clientKeys = cfg.clientKeys
 	for _, k := range keys {
 		i.keys[k.kid] = k
 		i.order = append(i.order, k.kid)

@@ -87,7 +87,7 @@ func TestDiscovery(t *testing.T) {
 				"subject_types_supported":                       []any{"public"},
 				"id_token_signing_alg_values_supported":         tt.wantAlgs,
 				"introspection_endpoint":                        issuer + "/introspect",
-				"introspection_endpoint_auth_methods_supported": []any{"client_secret_basic", "client_secret_post"},
+				"introspection_endpoint_auth_methods_supported": []any{"client_secret_basic", "client_secret_post", "private_key_jwt"},
 			}
 			if !reflect.DeepEqual(m, want) {
 				t.Errorf("discovery document\n got %v\nwant %v", m, want)

@@ -18,7 +18,7 @@ func (i *Issuer) Metadata() map[string]any {
 		"subject_types_supported":                       []string{"public"},
 		"id_token_signing_alg_values_supported":         i.publishedAlgorithms(),
 		"introspection_endpoint":                        i.IntrospectionURL(),
-		"introspection_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post"},
+		"introspection_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post", "private_key_jwt"},
 	}
 	if i.cfg.edit != nil {
 		i.cfg.edit(m)

@@ -1,6 +1,7 @@
 package mcpauthtest
 
 import (
+	"crypto"
 	"errors"
 	"fmt"
 	"net/url"
@@ -14,13 +15,14 @@ const defaultRSABits = 2048
 // config holds the settings of an Issuer. It is filled by Options and is
 // immutable once the Issuer has started.
 type config struct {
-	algs    []string
-	path    string
-	edit    func(m map[string]any)
-	latency time.Duration
-	rsaBits int
-	clients map[string]string // WithClient
-	err     error             // first invalid option, reported by NewIssuer
+	algs       []string
+	path       string
+	edit       func(m map[string]any)
+	latency    time.Duration
+	rsaBits    int
+	clients    map[string]string           // WithClient
+	clientKeys map[string]crypto.PublicKey // WithClientKey
+	err        error                       // first invalid option, reported by NewIssuer
 }
 
 func defaultConfig() config {
@@ -131,5 +133,23 @@ func WithClient(id, secret string) Option {
 			c.clients = map[string]string{}
 		}
 		c.clients[id] = secret
+	}
+}
+
+// WithClientKey registers a client that authenticates to the introspection
+// endpoint with private_key_jwt (RFC 7523 §2.2): a JWT signed with the
+// private key of pub (RSA, ECDSA or Ed25519), whose iss and sub are id, aud
+// the issuer identifier (URL), with an exp; the client_id form parameter
+// names the client.
+func WithClientKey(id string, pub crypto.PublicKey) Option {
+	return func(c *config) {
+		if id == "" || pub == nil {
+			c.fail(errors.New("mcpauthtest: WithClientKey needs a client ID and a public key"))
+			return
+		}
+		if c.clientKeys == nil {
+			c.clientKeys = map[string]crypto.PublicKey{}
+		}
+		c.clientKeys[id] = pub
 	}
 }
