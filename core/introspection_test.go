@@ -723,3 +723,30 @@ func TestIntrospectionPrivateKeyJWT(t *testing.T) {
 		}
 	})
 }
+
+// countingTransport counts the requests it carries, by path suffix.
+type countingTransport struct {
+	introspect atomic.Int64
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(r.URL.Path, "/introspect") {
+		c.introspect.Add(1)
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestIntrospectionUsesConfigHTTPClient: introspection requests go through
+// Config.HTTPClient, like discovery and JWKS requests, so that its
+// transport and redirect policy apply to them too.
+func TestIntrospectionUsesConfigHTTPClient(t *testing.T) {
+	iss := mcpauthtest.MustNewIssuer(t)
+	tr := &countingTransport{}
+	b := introBearer(t, introAuth(t, mcpauth.Config{HTTPClient: &http.Client{Transport: tr}}, iss), mcpauth.IntrospectionOptions{}, mcpauth.BearerOptions{})
+	if _, err := authenticate(b, "Bearer "+iss.MustOpaqueToken(t, goodClaims())); err != nil {
+		t.Fatal(err)
+	}
+	if n := tr.introspect.Load(); n != 1 {
+		t.Errorf("%d introspection requests through Config.HTTPClient, want 1", n)
+	}
+}
