@@ -51,9 +51,9 @@ const CodeServerUnavailable Code = "temporarily_unavailable"
 //	return nil, fmt.Errorf("token revoked: %w", mcpauth.CodeInvalidToken) // in a VerifyFunc
 //
 // A Code is a constant, so, unlike an exported sentinel *Error, no caller can
-// change what later refusals say. The text is "mcpauth: <code>: <standard
-// description>".
-func (c Code) Error() string { return "mcpauth: " + string(c) + ": " + c.Description() }
+// change what later refusals say. The text is the code itself, so that
+// printing a Code shows "invalid_token" as before it was an error.
+func (c Code) Error() string { return string(c) }
 
 // Error is the one error type of this package. Every refusal and every
 // configuration problem is an *Error (a new one each time); use errors.As to

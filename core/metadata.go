@@ -3,6 +3,7 @@ package mcpauth
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -145,16 +146,16 @@ func (a *Auth) publicDocuments() map[string][]byte {
 }
 
 // MetadataHandler returns one http.Handler that answers every route of
-// [Auth.MetadataRoutes] and 404 for any other path; mount it at the root of a
-// mux or in front of the MCP handler.
+// [Auth.MetadataRoutes], matched on the decoded request path (r.URL.Path, so
+// /caf%C3%A9 and /a%2Ab reach the routes of /café and /a*b), and 404 for any
+// other path; mount it at the root of a mux, in front of the MCP handler, or
+// on a router's pattern that may match more than one path (it checks the
+// path itself). [Bearer.Middleware] and the adapters' BearerAuth answer the
+// same routes with the same bytes.
 func (a *Auth) MetadataHandler() http.Handler {
-	mux := map[string]http.Handler{}
-	for _, r := range a.MetadataRoutes() {
-		mux[r.Path] = r.Handler
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if h, ok := mux[r.URL.EscapedPath()]; ok {
-			h.ServeHTTP(w, r)
+		if doc, ok := a.public[r.URL.Path]; ok {
+			serveJSONDocument(w, r, doc)
 			return
 		}
 		http.NotFound(w, r)
@@ -178,8 +179,7 @@ func serveJSONDocument(w http.ResponseWriter, r *http.Request, body []byte) {
 }
 
 // documentResponse is the answer of a metadata route to a request with this
-// method: GET and HEAD get body (HEAD its length only, the HTTP server drops
-// the body), OPTIONS (CORS preflight) 204 with the allowed methods and the
+// method: GET gets body, HEAD its headers and length, OPTIONS (CORS preflight) 204 with the allowed methods and the
 // requested headers, anything else 405. The document is public, so any
 // origin may read it.
 func documentResponse(method, requestHeaders string, body []byte) Response {
@@ -188,6 +188,10 @@ func documentResponse(method, requestHeaders string, body []byte) Response {
 	case http.MethodGet, http.MethodHead:
 		hdr["Content-Type"] = []string{"application/json"}
 		hdr["Cache-Control"] = []string{"public, max-age=3600"}
+		if method == http.MethodHead {
+			hdr["Content-Length"] = []string{strconv.Itoa(len(body))}
+			return Response{Status: http.StatusOK, Header: hdr}
+		}
 		return Response{Status: http.StatusOK, Header: hdr, Body: body}
 	case http.MethodOptions:
 		hdr["Access-Control-Allow-Methods"] = []string{allowedMethods}

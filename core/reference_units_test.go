@@ -48,7 +48,6 @@ func TestReferenceErrors(t *testing.T) {
 	})
 }
 
-
 func TestReferenceResourceMetadataURL(t *testing.T) {
 	cases := []struct{ name, resource, want string }{
 		{"PY-075", "https://example.com", "https://example.com/.well-known/oauth-protected-resource"},
@@ -73,4 +72,3 @@ func TestReferenceResourceMetadataURL(t *testing.T) {
 		}
 	}
 }
-

@@ -25,8 +25,8 @@ type Response struct {
 	// also sets Content-Length to len(Body) when the status allows a body;
 	// adapters do the same.
 	Header http.Header
-	// Body is the JSON body (a HEAD request's answer has the Body of the
-	// GET: the HTTP server sends only its length).
+	// Body is the JSON body (none in the answer to a HEAD request, whose
+	// Header then has the Content-Length of the GET's body).
 	Body []byte
 	// Code is the refusal's code, the body's "error" member (a bearer code,
 	// "temporarily_unavailable" or "server_error"); empty for a metadata
@@ -71,8 +71,8 @@ const (
 // added only with BearerOptions.ShowErrorDetails and never holds the token or
 // its claims.
 func (b *Bearer) ErrorResponse(err error) Response {
-	var e *Error
-	if !errors.As(err, &e) || !e.Code.isBearerCode() {
+	e, ok := asError(err)
+	if !ok || !e.Code.isBearerCode() {
 		return serverErrorResponse(err, b.opts.ShowErrorDetails, b.secret(err))
 	}
 	body := errorBody{Error: string(e.Code), ErrorDescription: e.describe()}
@@ -163,8 +163,7 @@ func (e *tokenBearingError) scrub(s string) string {
 // serverErrorResponse is the 500 (or 503) answer to a server-side failure.
 func serverErrorResponse(err error, details bool, scrub func(string) string) Response {
 	hdr := jsonHeader()
-	var e *Error
-	if errors.As(err, &e) && e.Code == CodeServerUnavailable {
+	if e, ok := asError(err); ok && e.Code == CodeServerUnavailable {
 		secs := int64(math.Ceil(e.RetryAfter.Seconds()))
 		hdr.Set("Retry-After", strconv.FormatInt(max(secs, 1), 10))
 		body := errorBody{Error: string(CodeServerUnavailable), ErrorDescription: e.describe()}
@@ -178,6 +177,20 @@ func serverErrorResponse(err error, details bool, scrub func(string) string) Res
 		body.Cause = innerCause(err, scrub)
 	}
 	return Response{Status: http.StatusInternalServerError, Header: hdr, Body: marshalBody(body), Code: serverErrorCode, Description: serverErrorDescription}
+}
+
+// asError returns the *Error err is or wraps, or one for the Code err is or
+// wraps.
+func asError(err error) (*Error, bool) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e, true
+	}
+	var c Code
+	if errors.As(err, &c) {
+		return &Error{Code: c}, true
+	}
+	return nil, false
 }
 
 // innerCause is the "cause" of a server-side failure: the inner error's own
@@ -230,14 +243,15 @@ func (b *Bearer) WriteError(w http.ResponseWriter, err error) {
 	b.ErrorResponse(err).Write(w)
 }
 
-// Write writes the answer to w: its headers, Content-Length (unless the
-// status forbids a body: 1xx, 204, 304), the status and the body.
+// Write writes the answer to w: its headers, Content-Length (unless Header
+// has one or the status forbids a body: 1xx, 204, 304), the status and the
+// body.
 func (resp Response) Write(w http.ResponseWriter) {
 	hdr := w.Header()
 	for k, v := range resp.Header {
 		hdr[k] = v
 	}
-	if resp.bodyAllowed() {
+	if _, set := resp.Header["Content-Length"]; !set && resp.bodyAllowed() {
 		hdr.Set("Content-Length", strconv.Itoa(len(resp.Body)))
 	}
 	w.WriteHeader(resp.Status)
