@@ -156,7 +156,7 @@ func BearerAuth(bearer *mcpauth.Bearer, opts ...Option) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		var one [1]string // the usual single Authorization value, on the stack
 		ctx, req := request(c, one[:0])
-		return edge.Dispatch(c, ctx, req, nil)
+		return edge.Dispatch(ctx, c, req, nil)
 	}
 }
 
