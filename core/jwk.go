@@ -57,7 +57,8 @@ type skippedKey struct {
 // parseJWKS decodes a JWK Set (RFC 7517 §5) into its usable verification keys.
 // Each JWK is parsed and validated on its own with jwkset; one that cannot be
 // used (unknown or symmetric kty, Ed448, an x5t that does not match its
-// certificate, missing members, an RSA key under 2048 or over 8192 bits, a
+// certificate, missing members, an RSA key under 2048 or over 8192 bits, an
+// Ed25519 key of small order or not canonically encoded, a
 // "use" other than "sig", "key_ops" without "verify") is skipped and
 // reported, never fatal to the rest: RFC 7517 §5 says to ignore JWKs one
 // does not understand. Only the first maxJWKSKeys JWKs are examined. Only a
@@ -138,9 +139,12 @@ func parseJWK(raw json.RawMessage) (publicKey, error) {
 	case *ecdsa.PublicKey:
 		k.key = pub
 	case ed25519.PublicKey:
-		k.key = pub
+		k.key, err = pub, checkEd25519PublicKey(pub)
 	default:
 		return k, fmt.Errorf("unsupported key material %T", pub)
+	}
+	if err != nil {
+		return k, err
 	}
 	if k.alg != "" && !keyFitsAlgorithm(k.key, k.alg) {
 		return k, fmt.Errorf("the JWK's alg %q does not fit its key type", k.alg)

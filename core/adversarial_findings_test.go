@@ -1,0 +1,198 @@
+package mcpauth_test
+
+// Regression tests for the findings of the adversarial review of issue 11,
+// each reproduced end to end: a real issuer on a loopback listener, a real
+// JWKS, the whole bearer check.
+
+import (
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	mcpauth "github.com/go-mcpauth/mcpauth/core"
+	"github.com/go-mcpauth/mcpauth/core/mcpauthtest"
+)
+
+// skipRecorder is an Observer that records the skipped keys.
+type skipRecorder struct {
+	mcpauth.NopObserver
+	mu      sync.Mutex
+	skipped []mcpauth.KeySkippedEvent
+}
+
+func (r *skipRecorder) KeySkipped(e mcpauth.KeySkippedEvent) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.skipped = append(r.skipped, e)
+}
+
+func (r *skipRecorder) kids() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, e := range r.skipped {
+		out = append(out, e.KeyID)
+	}
+	return out
+}
+
+// ed25519SmallOrderKeys are encodings of Ed25519 points of small order, in
+// canonical form with either sign of x, and in non-canonical form (y ≥ p).
+// TestEd25519SmallOrderKeysForge shows that crypto/ed25519 accepts a forged
+// signature under each of them, so that a JWKS entry holding one is a
+// universal forgery.
+var ed25519SmallOrderKeys = map[string]string{
+	"identity (y=1)":            "0100000000000000000000000000000000000000000000000000000000000000",
+	"identity, x sign set":      "0100000000000000000000000000000000000000000000000000000000000080",
+	"order 4 (y=0)":             "0000000000000000000000000000000000000000000000000000000000000000",
+	"order 4 (y=0), x sign set": "0000000000000000000000000000000000000000000000000000000000000080",
+	"order 8 (y=c)":             "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+	"order 8 (y=c), x sign set": "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+	"order 8 (y=p-c)":           "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+	"order 2 (y=p-1)":           "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+	"non-canonical y=p (≡ 0)":   "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+	"non-canonical y=p+1 (≡ 1)": "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+}
+
+// ed25519NonCanonicalKey encodes y = 2^255-1 ≥ p: not a small-order point,
+// but a second spelling of y = 18 that RFC 8032 §5.1.3 says to reject.
+const ed25519NonCanonicalKey = "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"
+
+// forgeEdDSA returns a token for claims "signed" under a small-order key
+// without any private key: R = the identity point, S = 0. For a key of
+// order n it verifies when the challenge hash is a multiple of n, which one
+// payload in n is: the jti is varied until crypto/ed25519 accepts it.
+func forgeEdDSA(t *testing.T, pub ed25519.PublicKey, kid string, claims map[string]any) (string, bool) {
+	t.Helper()
+	header := `{"alg":"EdDSA","typ":"JWT"`
+	if kid != "" {
+		header += `,"kid":"` + kid + `"`
+	}
+	header += "}"
+	sig := make([]byte, ed25519.SignatureSize)
+	sig[0] = 1 // the encoding of the identity point
+	for i := range 256 {
+		claims["jti"] = fmt.Sprint("forged-", i)
+		payload, err := json.Marshal(claims)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := b64url(header) + "." + b64url(string(payload))
+		if ed25519.Verify(pub, []byte(in), sig) {
+			return in + "." + base64.RawURLEncoding.EncodeToString(sig), true
+		}
+	}
+	return "", false
+}
+
+// TestEd25519SmallOrderKeysForge: the keys refused below are dangerous, not
+// merely unusual: crypto/ed25519 accepts a signature made without any
+// private key under every one of them.
+func TestEd25519SmallOrderKeysForge(t *testing.T) {
+	for name, h := range ed25519SmallOrderKeys {
+		pub, err := hex.DecodeString(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := forgeEdDSA(t, pub, "", map[string]any{"sub": "x"}); !ok {
+			t.Errorf("%s: no forgery found: not a small-order key?", name)
+		}
+	}
+}
+
+// Finding 1: a JWKS entry whose "x" is an Ed25519 point of small order (or
+// not canonically encoded) is skipped and reported through the Observer; a
+// forged token naming it (by kid, or without kid) is refused; a genuine
+// EdDSA key of the same set keeps working.
+func TestFindingEd25519SmallOrderKeysRefused(t *testing.T) {
+	iss := mcpauthtest.MustNewIssuer(t, mcpauthtest.WithAlgorithms(mcpauthtest.EdDSA))
+	var set struct {
+		Keys []map[string]any `json:"keys"`
+	}
+	if err := json.Unmarshal(iss.JWKSJSON(), &set); err != nil {
+		t.Fatal(err)
+	}
+	var bad []string
+	for name, h := range ed25519SmallOrderKeys {
+		raw, _ := hex.DecodeString(h)
+		kid := "bad-" + strings.NewReplacer(" ", "-", "(", "", ")", "", "=", "", ",", "").Replace(name)
+		bad = append(bad, kid)
+		set.Keys = append(set.Keys, map[string]any{"kty": "OKP", "crv": "Ed25519", "kid": kid, "alg": "EdDSA", "use": "sig", "x": base64.RawURLEncoding.EncodeToString(raw)})
+	}
+	set.Keys = append(set.Keys, map[string]any{"kty": "OKP", "crv": "Ed25519", "kid": "non-canonical", "x": base64.RawURLEncoding.EncodeToString(mustHex(t, ed25519NonCanonicalKey))})
+	bad = append(bad, "non-canonical")
+	body, err := json.Marshal(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	iss.SetJWKSBody(body)
+
+	// What InspectJWKS (and mcpauth-check) says of the set.
+	usable, skipped, err := mcpauth.InspectJWKS(body)
+	if err != nil || len(usable) != 1 || len(skipped) != len(bad) {
+		t.Fatalf("InspectJWKS: %d usable, %d skipped, %v; want 1 and %d", len(usable), len(skipped), err, len(bad))
+	}
+	for _, s := range skipped {
+		if !strings.Contains(s.Error, "small order") && !strings.Contains(s.Error, "not canonically encoded") {
+			t.Errorf("%s skipped for %q", s.KeyID, s.Error)
+		}
+	}
+
+	obs := &skipRecorder{}
+	auth, err := mcpauth.New(mcpauth.Config{
+		ProtectedResources: []mcpauth.ProtectedResource{{Resource: advResource, AuthorizationServers: []mcpauth.AuthServer{mcpauth.Discover(iss.URL(), mcpauth.OIDC)}}},
+		Logger:             quietLogger(),
+		Observer:           obs,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := jwtBearer(t, auth, mcpauth.BearerOptions{Resource: advResource})
+	claims := func() map[string]any {
+		return map[string]any{"iss": iss.URL(), "sub": "admin", "aud": advResource, "exp": time.Now().Add(time.Hour).Unix()}
+	}
+	if _, err := authenticate(b, "Bearer "+iss.MustToken(t, claims())); err != nil {
+		t.Fatalf("the genuine EdDSA key stopped working: %v", err)
+	}
+	if got := obs.kids(); len(got) != len(bad) {
+		t.Errorf("observer saw %d skipped keys (%v), want %d", len(got), got, len(bad))
+	}
+	for name, h := range ed25519SmallOrderKeys {
+		pub, _ := hex.DecodeString(h)
+		kid := bad[0]
+		for _, k := range bad {
+			if strings.HasSuffix(k, strings.NewReplacer(" ", "-", "(", "", ")", "", "=", "", ",", "").Replace(name)) {
+				kid = k
+			}
+		}
+		for _, withKID := range []bool{true, false} {
+			k := ""
+			if withKID {
+				k = kid
+			}
+			forged, ok := forgeEdDSA(t, pub, k, claims())
+			if !ok {
+				t.Fatalf("%s: no forgery", name)
+			}
+			if info, err := authenticate(b, "Bearer "+forged); !errors.Is(err, mcpauth.ErrInvalidToken) {
+				t.Errorf("%s (kid %q): forged token got %+v, %v; want invalid_token", name, k, info, err)
+			}
+		}
+	}
+}
+
+func mustHex(t *testing.T, h string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
