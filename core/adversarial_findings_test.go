@@ -196,3 +196,68 @@ func mustHex(t *testing.T, h string) []byte {
 	}
 	return b
 }
+
+// Finding 2: scope strings are split on %x20 only and every scope-token
+// must follow RFC 6749 §3.3; any other whitespace or character makes the
+// token invalid instead of granting scopes the issuer never spelled.
+func TestFindingScopeGrammar(t *testing.T) {
+	iss := mcpauthtest.MustNewIssuer(t, mcpauthtest.WithAlgorithms(mcpauthtest.ES256))
+	auth := resourceAuth(t, advResource, iss)
+	b := jwtBearer(t, auth, mcpauth.BearerOptions{Resource: advResource})
+	for _, c := range []struct {
+		name  string
+		claim string
+		value any
+		want  []string // nil: refused as invalid_token
+	}{
+		{"space separated", "scope", "a b", []string{"a", "b"}},
+		{"one scope", "scope", "a", []string{"a"}},
+		{"every allowed character", "scope", "!#$%&'()*+,-./0123456789:;<=>?@AZ[]^_`az{|}~", []string{"!#$%&'()*+,-./0123456789:;<=>?@AZ[]^_`az{|}~"}},
+		{"empty string: no scope", "scope", "", []string{}},
+		{"array", "scope", []string{"a", "b"}, []string{"a", "b"}},
+		{"empty array: no scope", "scope", []string{}, []string{}},
+		{"scp array", "scp", []string{"a", "b"}, []string{"a", "b"}},
+		{"scp string", "scp", "a b", []string{"a", "b"}},
+		{"tab", "scope", "a\tb", nil},
+		{"newline", "scope", "a\nb", nil},
+		{"carriage return", "scope", "a\rb", nil},
+		{"vertical tab", "scope", "a\vb", nil},
+		{"form feed", "scope", "a\fb", nil},
+		{"no-break space U+00A0", "scope", "a\u00a0b", nil},
+		{"em space U+2003", "scope", "a\u2003b", nil},
+		{"ideographic space U+3000", "scope", "a\u3000b", nil},
+		{"NEL U+0085", "scope", "a\u0085b", nil},
+		{"extra spaces separate nothing", "scope", " a  b ", []string{"a", "b"}},
+		{"only a space: no scope", "scope", " ", []string{}},
+		{"double quote", "scope", `a"b`, nil},
+		{"backslash", "scope", `a\b`, nil},
+		{"NUL", "scope", "a\x00b", nil},
+		{"DEL", "scope", "a\x7fb", nil},
+		{"non-ASCII letter", "scope", "é", nil},
+		{"array element with a space", "scope", []string{"a b"}, nil},
+		{"array element with a tab", "scope", []string{"a\tb"}, nil},
+		{"array element empty", "scope", []string{"a", ""}, nil},
+		{"array element non-ASCII", "scopes", []string{"a\u2003b"}, nil},
+		{"scp string with a tab", "scp", "a\tb", nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			claims := map[string]any{"sub": "alice", "aud": advResource, c.claim: c.value}
+			info, err := authenticate(b, "Bearer "+iss.MustToken(t, claims))
+			if c.want == nil {
+				if !errors.Is(err, mcpauth.ErrInvalidToken) {
+					t.Fatalf("got %+v, %v; want invalid_token", info, err)
+				}
+				if !strings.Contains(err.Error(), "scope") {
+					t.Fatalf("the refusal does not say why: %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprintf("%q", info.Scopes) != fmt.Sprintf("%q", c.want) {
+				t.Fatalf("scopes %q, want %q", info.Scopes, c.want)
+			}
+		})
+	}
+}

@@ -26,8 +26,10 @@ type AuthInfo struct {
 	// claim (RFC 9068 §2.2), else "azp" (OpenID Connect), else empty.
 	ClientID string `json:"client_id"`
 	// Scopes are the granted scopes: the "scope" claim split on spaces
-	// (RFC 8693 §4.2) or given as a JSON array, else the "scopes" claim,
-	// else "scp" (Okta, Ory Hydra, Microsoft Entra ID).
+	// (%x20 only, RFC 6749 §3.3; a claim with any other whitespace or a
+	// character outside the scope-token grammar makes the token invalid) or
+	// given as a JSON array, else the "scopes" claim, else "scp" (Okta, Ory
+	// Hydra, Microsoft Entra ID).
 	Scopes []string `json:"scopes"`
 	// Subject is the "sub" claim: the user (or client) the token speaks for.
 	Subject string `json:"subject"`

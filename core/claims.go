@@ -116,13 +116,58 @@ func authInfoFromClaims(claims map[string]any, token, issuer string, exp time.Ti
 	return info, nil
 }
 
-// scopeList reads a scope claim: a string of scope tokens separated by spaces
-// (RFC 8693 §4.2, RFC 9068 §2.2.3) or an array of strings.
+// scopeList reads a scope claim: a string of scope-tokens separated by
+// single spaces (RFC 6749 §3.3, RFC 8693 §4.2, RFC 9068 §2.2.3) or an array
+// of scope-tokens. Each scope-token must be 1*( %x21 / %x23-5B / %x5D-7E ):
+// a claim that breaks this grammar (a tab, a newline, a no-break or other
+// Unicode space, a quote, a backslash, a control or non-ASCII character, an
+// empty array element) makes the token invalid, so that no reading of the
+// claim can grant a scope the issuer did not spell. Extra spaces (%x20) in
+// a string are tolerated, as the JavaScript reference library does: they
+// separate nothing. The empty string and the empty array grant no scope.
 func scopeList(name string, v any) ([]string, error) {
-	if s, ok := v.(string); ok {
-		return strings.Fields(s), nil
+	switch t := v.(type) {
+	case string:
+		out := make([]string, 0, strings.Count(t, " ")+1)
+		for tok := range strings.SplitSeq(t, " ") {
+			if tok == "" {
+				continue
+			}
+			if err := checkScopeToken(name, tok); err != nil {
+				return nil, err
+			}
+			out = append(out, tok)
+		}
+		return out, nil
+	case []any:
+		out := make([]string, len(t))
+		for i, item := range t {
+			s, ok := item.(string)
+			if !ok {
+				return nil, tokenError("the %q claim must hold only strings, found %s at index %d", name, jsonKind(item), i)
+			}
+			if err := checkScopeToken(name, s); err != nil {
+				return nil, err
+			}
+			out[i] = s
+		}
+		return out, nil
+	default:
+		return nil, tokenError("the %q claim must be a string or an array of strings, found %s", name, jsonKind(v))
 	}
-	return stringList(name, v)
+}
+
+// checkScopeToken applies the scope-token grammar of RFC 6749 §3.3.
+func checkScopeToken(name, tok string) error {
+	if tok == "" {
+		return tokenError("the %q claim has an empty scope (RFC 6749 §3.3)", name)
+	}
+	for i := 0; i < len(tok); i++ {
+		if c := tok[i]; c < 0x21 || c == '"' || c == '\\' || c > 0x7e {
+			return tokenError("the %q claim has a scope with the byte 0x%02x, outside the scope-token grammar of RFC 6749 §3.3", name, c)
+		}
+	}
+	return nil
 }
 
 // stringList reads a claim that is a string or an array of non-empty strings.
