@@ -5,12 +5,15 @@ package mcpauth_test
 // JWKS, the whole bearer check.
 
 import (
+	"context"
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -257,6 +260,82 @@ func TestFindingScopeGrammar(t *testing.T) {
 			}
 			if fmt.Sprintf("%q", info.Scopes) != fmt.Sprintf("%q", c.want) {
 				t.Fatalf("scopes %q, want %q", info.Scopes, c.want)
+			}
+		})
+	}
+}
+
+// Finding 4: a redirect of a discovery or JWKS request must pass the same
+// URL policy as the first URL. The victim issuer is on loopback http (as in
+// development); it redirects to an attacker's host over plain http, which
+// the resource's own HTTP client can reach (its transport sends that host
+// to the attacker's loopback server). Before the fix the redirect was
+// followed and the attacker's keys verified the attacker's tokens.
+func TestFindingRedirectsFollowTheURLPolicy(t *testing.T) {
+	victim := mcpauthtest.MustNewIssuer(t, mcpauthtest.WithAlgorithms(mcpauthtest.ES256))
+	attacker := mcpauthtest.MustNewIssuer(t, mcpauthtest.WithAlgorithms(mcpauthtest.ES256))
+	attackerAddr := strings.TrimPrefix(attacker.URL(), "http://")
+	client := &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if strings.HasPrefix(addr, "attacker.example:") {
+				addr = attackerAddr
+			}
+			return (&net.Dialer{}).DialContext(ctx, network, addr)
+		},
+	}}
+	attackerJWKS := "http://attacker.example:80" + strings.TrimPrefix(attacker.JWKSURL(), attacker.URL())
+	for _, c := range []struct {
+		name     string
+		endpoint string // the victim endpoint that redirects
+		to       string
+		insecure bool
+	}{
+		{"JWKS to a non-loopback http host", "jwks", attackerJWKS, false},
+		{"JWKS to the link-local metadata address", "jwks", "http://169.254.169.254/latest/meta-data/", false},
+		{"discovery to a non-loopback http host", "discovery", "http://attacker.example:80/.well-known/openid-configuration", false},
+		{"discovery to the link-local metadata address", "discovery", "http://169.254.169.254/latest/meta-data/", false},
+		{"control: JWKS to a non-loopback http host with AllowInsecureHTTP", "jwks", attackerJWKS, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			victim.SetFault(func(w http.ResponseWriter, r *http.Request) bool {
+				isJWKS := r.URL.Path == strings.TrimPrefix(victim.JWKSURL(), victim.URL())
+				if (c.endpoint == "jwks") == isJWKS && (isJWKS || strings.Contains(r.URL.Path, "/.well-known/")) {
+					http.Redirect(w, r, c.to, http.StatusFound)
+					return true
+				}
+				return false
+			})
+			defer victim.SetFault(nil)
+			attacker.ResetCounters()
+			auth, err := mcpauth.New(mcpauth.Config{
+				ProtectedResources: []mcpauth.ProtectedResource{{Resource: advResource, AuthorizationServers: []mcpauth.AuthServer{mcpauth.Discover(victim.URL(), mcpauth.OIDC)}}},
+				HTTPClient:         client,
+				AllowInsecureHTTP:  c.insecure,
+				Logger:             quietLogger(),
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := jwtBearer(t, auth, mcpauth.BearerOptions{Resource: advResource})
+			forged := attacker.MustToken(t, map[string]any{"iss": victim.URL(), "sub": "admin", "aud": advResource})
+			info, err := authenticate(b, "Bearer "+forged)
+			if c.insecure {
+				if err != nil || attacker.JWKSRequests() != 1 {
+					t.Fatalf("with AllowInsecureHTTP the redirect is followed: got %v, %d attacker requests", err, attacker.JWKSRequests())
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("the attacker's token was accepted: %+v", info)
+			}
+			if n := attacker.JWKSRequests() + attacker.DiscoveryRequests(); n != 0 {
+				t.Fatalf("the attacker's server got %d requests", n)
+			}
+			if !strings.Contains(err.Error(), "refused") {
+				t.Fatalf("the error does not say the redirect was refused: %v", err)
+			}
+			if status := b.ErrorResponse(err).Status; status != http.StatusInternalServerError {
+				t.Fatalf("status %d: a refused redirect is a misconfigured server (500), not an outage (503)", status)
 			}
 		})
 	}

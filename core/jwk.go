@@ -232,7 +232,7 @@ func FetchJWKS(ctx context.Context, uri string, opts ...FetchOptions) (usable []
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	res, err := newFetcher(o.HTTPClient, o.Timeout, o.MaxResponseBytes).get(ctx, uri)
+	res, err := newFetcher(o.HTTPClient, o.Timeout, o.MaxResponseBytes, o.AllowInsecureHTTP).get(ctx, uri)
 	if err != nil {
 		return nil, nil, err
 	}
