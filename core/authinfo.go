@@ -10,9 +10,13 @@ import (
 // middleware stores it in the request context ([AuthInfoFromContext]) and
 // every adapter exposes it the framework's way.
 //
-// An AuthInfo handed out by this package may be shared between requests
-// carrying the same token: treat it, its slices and its Claims map as
-// read-only.
+// Each request gets its own AuthInfo, with its own Scopes and Audience
+// slices: a handler that edits them changes nothing another request sees,
+// and the bearer's audience and scope checks never read an AuthInfo a
+// handler was given. The Claims map (and the values in it) is shared by the
+// requests that carry the same token, for the lifetime of the
+// verified-token cache entry: treat it as read-only (copying it on every
+// request would cost several allocations and most of a cache hit).
 //
 // It marshals to JSON with every field but the raw token (expires_at is
 // left out when the token has no expiry).
@@ -40,6 +44,28 @@ type AuthInfo struct {
 	// Claims holds every claim of the token payload as decoded JSON
 	// (numbers are float64).
 	Claims map[string]any `json:"claims"`
+}
+
+// forRequest returns a copy of a for one request carrying token: a new
+// AuthInfo whose Scopes and Audience are copies (one allocation for both,
+// each capped so that an append to one cannot write into the other).
+func (a *AuthInfo) forRequest(token string) *AuthInfo {
+	c := new(AuthInfo)
+	*c = *a
+	c.Token = token
+	ns, na := len(a.Scopes), len(a.Audience)
+	if ns+na > 0 {
+		buf := make([]string, ns+na)
+		copy(buf, a.Scopes)
+		copy(buf[ns:], a.Audience)
+		if ns > 0 {
+			c.Scopes = buf[:ns:ns]
+		}
+		if na > 0 {
+			c.Audience = buf[ns:]
+		}
+	}
+	return c
 }
 
 // HasScope reports whether the token grants scope (exact, case-sensitive).

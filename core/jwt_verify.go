@@ -61,9 +61,9 @@ func (b *Bearer) verifyJWT(ctx context.Context, token string) (*AuthInfo, error)
 		return nil, err
 	}
 	if b.cache != nil {
-		stored := *info
-		stored.Token = ""
-		b.cache.put(d, &cachedToken{info: &stored, keys: ks, keyID: keyID}, exp, b.now())
+		// The cache keeps its own copy: the AuthInfo returned now is the
+		// request's, and its handler may edit it.
+		b.cache.put(d, &cachedToken{info: info.forRequest(""), keys: ks, keyID: keyID}, exp, b.now())
 	}
 	return info, nil
 }
@@ -78,9 +78,7 @@ func (b *Bearer) fromCache(ctx context.Context, d tokenDigest, token string) *Au
 	if e != nil {
 		if snap, err := e.keys.currentAt(ctx, now); err == nil && snap.hasKeyID(e.keyID) {
 			b.obs.TokenCacheLookup(true)
-			info := *e.info
-			info.Token = token
-			return &info
+			return e.info.forRequest(token)
 		}
 		b.cache.drop(d)
 	}
