@@ -247,8 +247,8 @@ func BenchmarkAuthInfoForRequest(b *testing.B) {
 	info := &AuthInfo{Issuer: "https://as.example.com", Subject: "alice", ClientID: "c", Scopes: []string{"read", "write"}, Audience: []string{"https://api.example.com/mcp"}, Claims: map[string]any{"sub": "alice"}}
 	b.ReportAllocs()
 	for b.Loop() {
-		if info.forRequest("token").Subject == "" {
-			b.Fatal("empty copy")
-		}
+		authInfoSink = info.forRequest("token") // escapes, as in a request
 	}
 }
+
+var authInfoSink *AuthInfo
