@@ -1,14 +1,23 @@
 package mcpauth
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // maxNumericDate is 9999-12-31T23:59:59Z: a NumericDate beyond it (or
-// negative, NaN or infinite) is refused rather than overflowing a time.Time.
+// negative, NaN or infinite) is refused rather than overflowing a time.Time
+// (golang-jwt converts any float64 to a time without a range check).
 const maxNumericDate = 253402300799
+
+// timeClaims are the NumericDate claims of RFC 7519 §4.1.4-4.1.6, which
+// golang-jwt's validator reads.
+var timeClaims = [...]string{"exp", "nbf", "iat"}
 
 // numericDate reads the NumericDate claim name (RFC 7519 §2: seconds since
 // the epoch, fractions allowed). ok is false when the claim is absent.
@@ -28,40 +37,46 @@ func numericDate(claims map[string]any, name string) (t time.Time, ok bool, err 
 	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), true, nil
 }
 
-// timeRules holds the time checks of RFC 7519 §4.1.4–4.1.6.
-type timeRules struct {
-	leeway     time.Duration
-	requireExp bool
-}
-
-// check validates exp, nbf and iat at now, allowing leeway of clock skew.
-// It returns the expiry (zero when there is none).
-func (r timeRules) check(claims map[string]any, now time.Time) (time.Time, error) {
-	exp, hasExp, err := numericDate(claims, "exp")
-	if err != nil {
-		return time.Time{}, err
-	}
-	if !hasExp && r.requireExp {
-		return time.Time{}, tokenError(`the token has no "exp" claim; tokens that never expire are refused`)
-	}
-	if hasExp && !now.Before(exp.Add(r.leeway)) {
-		return time.Time{}, tokenError("the token expired at %s (leeway %s)", exp.Format(time.RFC3339), r.leeway)
-	}
-	nbf, hasNbf, err := numericDate(claims, "nbf")
-	if err != nil {
-		return time.Time{}, err
-	}
-	if hasNbf && now.Add(r.leeway).Before(nbf) {
-		return time.Time{}, tokenError("the token is not valid before %s (leeway %s)", nbf.Format(time.RFC3339), r.leeway)
-	}
-	iat, hasIat, err := numericDate(claims, "iat")
-	if err != nil {
-		return time.Time{}, err
-	}
-	if hasIat && now.Add(r.leeway).Before(iat) {
-		return time.Time{}, tokenError("the token was issued in the future, at %s (leeway %s)", iat.Format(time.RFC3339), r.leeway)
+// checkTimeClaims checks the types and ranges of exp, nbf and iat, which
+// golang-jwt's validator then compares with the clock (after the signature);
+// it returns the expiry (zero when there is none). An "exp" of 0 is refused
+// here as expired: golang-jwt reads a NumericDate of 0 as an absent claim,
+// which would make such a token never expire under WithExpirationOptional.
+func checkTimeClaims(claims map[string]any) (exp time.Time, err error) {
+	for _, name := range timeClaims {
+		t, present, err := numericDate(claims, name)
+		if err != nil {
+			return time.Time{}, err
+		}
+		if name == "exp" {
+			if present && t.Unix() == 0 && t.Nanosecond() == 0 {
+				return time.Time{}, tokenError("the token expired at %s", t.Format(time.RFC3339))
+			}
+			exp = t
+		}
 	}
 	return exp, nil
+}
+
+// timeError rewords a refusal of golang-jwt's validator (exp, nbf, iat with
+// leeway, RFC 7519 §4.1.4-4.1.6) with the times involved; it returns nil
+// for any other error.
+func timeError(err error, claims map[string]any, leeway time.Duration) error {
+	at := func(name string) string {
+		t, _, _ := numericDate(claims, name)
+		return t.Format(time.RFC3339)
+	}
+	switch {
+	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
+		return &Error{Code: CodeInvalidToken, Detail: `the token has no "exp" claim; tokens that never expire are refused`, Err: err}
+	case errors.Is(err, jwt.ErrTokenExpired):
+		return &Error{Code: CodeInvalidToken, Detail: fmt.Sprintf("the token expired at %s (leeway %s)", at("exp"), leeway), Err: err}
+	case errors.Is(err, jwt.ErrTokenNotValidYet):
+		return &Error{Code: CodeInvalidToken, Detail: fmt.Sprintf("the token is not valid before %s (leeway %s)", at("nbf"), leeway), Err: err}
+	case errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
+		return &Error{Code: CodeInvalidToken, Detail: fmt.Sprintf("the token was issued in the future, at %s (leeway %s)", at("iat"), leeway), Err: err}
+	}
+	return nil
 }
 
 // scopeClaims are the claims scopes are read from, first present wins:
