@@ -182,7 +182,7 @@ type JWKInfo struct {
 	Algorithm  string   `json:"alg,omitempty"` // the JWK's "alg", empty when unrestricted
 	KeyType    string   `json:"kty"`           // RSA, EC or OKP
 	Detail     string   `json:"detail"`        // e.g. "RSA 2048 bits", "EC P-256", "Ed25519"
-	Algorithms []string `json:"algorithms"`    // the DefaultAlgorithms this key verifies
+	Algorithms []string `json:"algorithms"`    // the DefaultAlgorithms() this key verifies
 }
 
 // JWKProblem describes one JWK that cannot be used, and why.
@@ -211,7 +211,7 @@ func InspectJWKS(body []byte) (usable []JWKInfo, skipped []JWKProblem, err error
 		case ed25519.PublicKey:
 			info.KeyType, info.Detail = "OKP", "Ed25519"
 		}
-		for _, alg := range DefaultAlgorithms {
+		for _, alg := range defaultAlgorithms {
 			if (k.alg == "" || k.alg == alg) && keyFitsAlgorithm(k.key, alg) {
 				info.Algorithms = append(info.Algorithms, alg)
 			}
