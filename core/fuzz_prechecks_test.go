@@ -16,7 +16,7 @@ import (
 
 // topLevelNames lists the member names of the JSON object b, decoded, with
 // encoding/json's token stream: an implementation independent of
-// forEachMemberName, to check the pre-checks against. ok is false when b is
+// memberNames, to check the pre-checks against. ok is false when b is
 // not a JSON object.
 func topLevelNames(b []byte) (names []string, ok bool) {
 	dec := json.NewDecoder(bytes.NewReader(b))

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Tokens are parsed and their signatures verified by golang-jwt's Parser
@@ -65,41 +66,36 @@ func checkHeaderMembers(seg string) error {
 	}
 	var names [maxHeaderParams][]byte
 	count := 0
-	var problem error
-	forEachMemberName(header, func(name []byte) bool {
+	for scan := (memberNames{b: header}); ; {
+		name, ok := scan.next()
+		if !ok {
+			return nil
+		}
 		if count == maxHeaderParams {
-			problem = tokenError("the JOSE header has more than %d parameters", maxHeaderParams)
-			return false
+			return tokenError("the JOSE header has more than %d parameters", maxHeaderParams)
 		}
 		for _, c := range name {
 			if c == '\\' {
-				problem = tokenError("a JOSE header parameter name contains an escape sequence")
-				return false
+				return tokenError("a JOSE header parameter name contains an escape sequence")
 			}
 			if c < 0x20 || c > 0x7e {
-				problem = tokenError("a JOSE header parameter name has a character outside printable ASCII")
-				return false
+				return tokenError("a JOSE header parameter name has a character outside printable ASCII")
 			}
 		}
 		if string(name) == "crit" {
-			problem = tokenError(`the JOSE header has "crit" extensions, none of which are supported`)
-			return false
+			return tokenError(`the JOSE header has "crit" extensions, none of which are supported`)
 		}
 		if readAs := caseVariantOf(name); readAs != "" {
-			problem = tokenError("the JOSE header parameter %s differs from %q only by case (names are case-sensitive)", quoteShort(string(name)), readAs)
-			return false
+			return tokenError("the JOSE header parameter %s differs from %q only by case (names are case-sensitive)", quoteShort(string(name)), readAs)
 		}
 		for _, seen := range names[:count] {
 			if string(seen) == string(name) {
-				problem = tokenError("the JOSE header has the parameter %s twice", quoteShort(string(name)))
-				return false
+				return tokenError("the JOSE header has the parameter %s twice", quoteShort(string(name)))
 			}
 		}
 		names[count] = name
 		count++
-		return true
-	})
-	return problem
+	}
 }
 
 // headerParams are the header parameters this package or golang-jwt reads.
@@ -121,53 +117,85 @@ func caseVariantOf(name []byte) string {
 // silently wins): the number of member names of the encoded payload must
 // be the number of claims decoded.
 func checkClaimNames(seg string, claims map[string]any) error {
-	payload, err := b64.DecodeString(seg)
+	bp := scratchBuffers.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= 64<<10 {
+			scratchBuffers.Put(bp)
+		}
+	}()
+	// The segment is copied into the scratch buffer and decoded into the
+	// rest of it: no allocation once the pool is warm.
+	need := len(seg) + b64.DecodedLen(len(seg))
+	if cap(*bp) < need {
+		*bp = make([]byte, need)
+	}
+	buf := (*bp)[:need]
+	src := buf[:copy(buf, seg)]
+	n, err := b64.Decode(buf[len(seg):], src)
 	if err != nil {
 		return tokenError("the JWT payload is not base64url: %v", err)
 	}
-	if forEachMemberName(payload, nil) != len(claims) {
+	if countMemberNames(buf[len(seg):len(seg)+n]) != len(claims) {
 		return tokenError("the JWT payload has a claim name twice")
 	}
 	return nil
 }
 
-// forEachMemberName calls fn (when not nil) with each member name, still
-// JSON-escaped, of the object b, until fn returns false. It returns the
-// number of names seen. One linear pass, no allocation; b should be valid
-// JSON (golang-jwt has decoded it), and on anything else the pass still ends.
-func forEachMemberName(b []byte, fn func(name []byte) bool) int {
-	depth, count := 0, 0
-	expectName := false
-	for i := 0; i < len(b); i++ {
-		switch c := b[i]; c {
+// scratchBuffers holds the buffers checkClaimNames decodes payloads into.
+var scratchBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// memberNames scans the member names, still JSON-escaped, of the object b:
+// one linear pass, no allocation. b should be valid JSON (golang-jwt decodes
+// it too); on anything else the pass still ends.
+type memberNames struct {
+	b          []byte
+	i, depth   int
+	expectName bool
+}
+
+// next returns the next member name of the top-level object, or ok false at
+// the end.
+func (m *memberNames) next() (name []byte, ok bool) {
+	b := m.b
+	for ; m.i < len(b); m.i++ {
+		switch c := b[m.i]; c {
 		case '"':
-			j := i + 1
+			j := m.i + 1
 			for j < len(b) && b[j] != '"' {
 				if b[j] == '\\' {
 					j++
 				}
 				j++
 			}
-			if depth == 1 && expectName {
-				count++
-				if fn != nil && !fn(b[i+1:min(j, len(b))]) {
-					return count
-				}
-				expectName = false
+			start := m.i + 1
+			m.i = j
+			if m.depth == 1 && m.expectName {
+				m.expectName = false
+				m.i++
+				return b[start:min(j, len(b))], true
 			}
-			i = j
 		case '{', '[':
-			depth++
-			expectName = depth == 1 && c == '{'
+			m.depth++
+			m.expectName = m.depth == 1 && c == '{'
 		case '}', ']':
-			depth--
+			m.depth--
 		case ',':
-			if depth == 1 {
-				expectName = true
+			if m.depth == 1 {
+				m.expectName = true
 			}
 		}
 	}
-	return count
+	return nil, false
+}
+
+// countMemberNames returns the number of member names of the object b.
+func countMemberNames(b []byte) int {
+	n := 0
+	for scan := (memberNames{b: b}); ; n++ {
+		if _, ok := scan.next(); !ok {
+			return n
+		}
+	}
 }
 
 // quoteShort quotes s for an error detail, cut to 64 bytes so that an
