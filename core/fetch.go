@@ -39,9 +39,22 @@ type fetchResult struct {
 	header http.Header
 }
 
+// send sends req with the fetcher's client, after applying the URL policy
+// to its URL (the client applies it to every redirect hop). It is the one
+// way this package talks to an authorization server: get uses it for
+// discovery and JWKS, and any other request (an introspection POST) must
+// too. The caller bounds the request with its context and closes the body.
+func (f *fetcher) send(req *http.Request) (*http.Response, error) {
+	if err := f.policy.check(req.URL); err != nil {
+		return nil, err
+	}
+	req.Header.Set("User-Agent", userAgent)
+	return f.client.Do(req)
+}
+
 // get fetches url and returns its body. Errors are *Error with code
 // CodeFetchServerConfigError; a network error, a timeout, 429 or a 5xx status
-// is marked retryable.
+// is marked retryable, a refusal of the URL policy is not.
 func (f *fetcher) get(ctx context.Context, url string) (*fetchResult, error) {
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
@@ -49,15 +62,11 @@ func (f *fetcher) get(ctx context.Context, url string) (*fetchResult, error) {
 	if err != nil {
 		return nil, &Error{Code: CodeFetchServerConfigError, Detail: "GET " + url, Err: err}
 	}
-	if err := f.policy.check(req.URL); err != nil {
-		return nil, &Error{Code: CodeFetchServerConfigError, Detail: "GET " + url, Err: err}
-	}
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", userAgent)
-	resp, err := f.client.Do(req)
+	resp, err := f.send(req)
 	if err != nil {
-		// A refusal of the URL policy (a redirect hop, an address) is a
-		// configuration problem; any other failure may be transient.
+		// A refusal of the URL policy (the URL, a redirect hop, an address)
+		// is a configuration problem; any other failure may be transient.
 		return nil, &Error{Code: CodeFetchServerConfigError, Detail: "GET " + url, Err: err, retryable: !isPolicyError(err)}
 	}
 	defer resp.Body.Close()

@@ -185,3 +185,26 @@ func TestFetchFirstURLPolicy(t *testing.T) {
 		}
 	}
 }
+
+// send, the way any other request (an introspection POST) must go, applies
+// the same policy to its URL and to its redirects.
+func TestFetcherSendAppliesPolicy(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://169.254.169.254/introspect", http.StatusTemporaryRedirect)
+	}))
+	defer srv.Close()
+	f := newFetcher(nil, time.Second, 0, false)
+	for _, u := range []string{srv.URL + "/introspect", "http://as.example.com/introspect"} {
+		req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, u, strings.NewReader("token=x"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := f.send(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		if !isPolicyError(err) {
+			t.Fatalf("POST %s: got %v, want a refusal of the URL policy", u, err)
+		}
+	}
+}
