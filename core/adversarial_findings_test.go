@@ -349,38 +349,51 @@ func TestFindingAuthInfoIsPerRequest(t *testing.T) {
 	iss := mcpauthtest.MustNewIssuer(t, mcpauthtest.WithAlgorithms(mcpauthtest.ES256))
 	auth := resourceAuth(t, advResource, iss)
 	b := jwtBearer(t, auth, mcpauth.BearerOptions{Resource: advResource, RequiredScopes: []string{"read"}})
-	token := iss.MustToken(t, map[string]any{"sub": "alice", "aud": []string{advResource, "other"}, "scope": "read write"})
-	tamper := func(info *mcpauth.AuthInfo) {
-		for i := range info.Scopes {
-			info.Scopes[i] = "tampered"
-		}
-		for i := range info.Audience {
-			info.Audience[i] = "tampered"
-		}
-		info.Scopes = append(info.Scopes[:0], "appended")
-		info.Audience = append(info.Audience[:0], "appended")
-		info.Subject = "mallory"
-	}
-	for i := range 4 { // the first request verifies and fills the cache; the others hit it
-		info, err := authenticate(b, "Bearer "+token)
-		if err != nil {
-			t.Fatalf("request %d: %v", i, err)
-		}
-		if fmt.Sprint(info.Scopes, info.Audience, info.Subject) != fmt.Sprint([]string{"read", "write"}, []string{advResource, "other"}, "alice") {
-			t.Fatalf("request %d sees %v %v %s", i, info.Scopes, info.Audience, info.Subject)
-		}
-		tamper(info)
-	}
-	// Two requests in flight at once hold distinct values.
-	a1, err1 := authenticate(b, "Bearer "+token)
-	a2, err2 := authenticate(b, "Bearer "+token)
-	if err1 != nil || err2 != nil || a1 == a2 || &a1.Scopes[0] == &a2.Scopes[0] || &a1.Audience[0] == &a2.Audience[0] {
-		t.Fatal("two requests share their AuthInfo or its slices")
-	}
-	// An append to Scopes cannot write into Audience.
-	s := append(a1.Scopes, "x")
-	s[0] = "y"
-	if a1.Audience[0] != advResource {
-		t.Fatal("Scopes and Audience overlap")
+	for _, c := range []struct {
+		name     string
+		scopes   []string
+		audience []string
+	}{
+		{"few scopes (copied with the AuthInfo)", []string{"read", "write"}, []string{advResource, "other"}},
+		{"many scopes (copied apart)", []string{"read", "write", "a", "b", "c", "d", "e", "f"}, []string{advResource, "other", "third"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			token := iss.MustToken(t, map[string]any{"sub": "alice", "aud": c.audience, "scope": strings.Join(c.scopes, " ")})
+			tamper := func(info *mcpauth.AuthInfo) {
+				for i := range info.Scopes {
+					info.Scopes[i] = "tampered"
+				}
+				for i := range info.Audience {
+					info.Audience[i] = "tampered"
+				}
+				info.Scopes = append(info.Scopes[:0], "appended")
+				info.Audience = append(info.Audience[:0], "appended")
+				info.Subject = "mallory"
+			}
+			for i := range 4 { // the first request verifies and fills the cache; the others hit it
+				info, err := authenticate(b, "Bearer "+token)
+				if err != nil {
+					t.Fatalf("request %d: %v", i, err)
+				}
+				if fmt.Sprint(info.Scopes, info.Audience, info.Subject) != fmt.Sprint(c.scopes, c.audience, "alice") {
+					t.Fatalf("request %d sees %v %v %s", i, info.Scopes, info.Audience, info.Subject)
+				}
+				tamper(info)
+			}
+			// Two requests in flight at once hold distinct values.
+			a1, err1 := authenticate(b, "Bearer "+token)
+			a2, err2 := authenticate(b, "Bearer "+token)
+			if err1 != nil || err2 != nil || a1 == a2 || &a1.Scopes[0] == &a2.Scopes[0] || &a1.Audience[0] == &a2.Audience[0] {
+				t.Fatal("two requests share their AuthInfo or its slices")
+			}
+			// An append to Scopes or Audience cannot write into the other.
+			s := append(a1.Scopes, "x")
+			s[0] = "y"
+			a := append(a1.Audience, "x")
+			a[0] = "y"
+			if a1.Audience[0] != advResource || a1.Scopes[0] != "read" {
+				t.Fatal("Scopes and Audience overlap")
+			}
+		})
 	}
 }

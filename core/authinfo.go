@@ -47,25 +47,42 @@ type AuthInfo struct {
 }
 
 // forRequest returns a copy of a for one request carrying token: a new
-// AuthInfo whose Scopes and Audience are copies (one allocation for both,
-// each capped so that an append to one cannot write into the other).
+// AuthInfo whose Scopes and Audience are copies, each capped so that an
+// append to one cannot write into the other. For the usual handful of
+// scopes and audiences the copies live in the same allocation as the
+// AuthInfo: a cache hit costs one allocation.
 func (a *AuthInfo) forRequest(token string) *AuthInfo {
-	c := new(AuthInfo)
+	ns, na := len(a.Scopes), len(a.Audience)
+	var c *AuthInfo
+	var buf []string
+	if ns+na <= inlineStrings {
+		block := new(authInfoBlock)
+		c, buf = &block.info, block.strings[:ns+na]
+	} else {
+		c, buf = new(AuthInfo), make([]string, ns+na)
+	}
 	*c = *a
 	c.Token = token
-	ns, na := len(a.Scopes), len(a.Audience)
-	if ns+na > 0 {
-		buf := make([]string, ns+na)
-		copy(buf, a.Scopes)
-		copy(buf[ns:], a.Audience)
-		if ns > 0 {
-			c.Scopes = buf[:ns:ns]
-		}
-		if na > 0 {
-			c.Audience = buf[ns:]
-		}
+	copy(buf, a.Scopes)
+	copy(buf[ns:], a.Audience)
+	if ns > 0 {
+		c.Scopes = buf[:ns:ns]
+	}
+	if na > 0 {
+		c.Audience = buf[ns : ns+na : ns+na]
 	}
 	return c
+}
+
+// inlineStrings is how many scopes and audiences together forRequest copies
+// into the allocation of the AuthInfo itself.
+const inlineStrings = 6
+
+// authInfoBlock is an AuthInfo and room for its Scopes and Audience, in one
+// allocation.
+type authInfoBlock struct {
+	info    AuthInfo
+	strings [inlineStrings]string
 }
 
 // HasScope reports whether the token grants scope (exact, case-sensitive).
