@@ -54,14 +54,13 @@ func checkHeaderMembers(seg string) error {
 	if len(seg) > maxHeaderBytes {
 		return tokenError("the JOSE header is over the %d-byte limit", maxHeaderBytes)
 	}
-	var src [maxHeaderBytes]byte
-	var dst [maxHeaderBytes * 3 / 4]byte
-	n, err := b64.Decode(dst[:], src[:copy(src[:], seg)])
+	bp := scratchBuffers.Get().(*[]byte)
+	defer putScratch(bp)
+	header, err := decodeSegment(seg, bp)
 	if err != nil {
 		return tokenError("the JOSE header is not base64url: %v", err)
 	}
-	header := dst[:n]
-	if n == 0 || header[0] != '{' {
+	if len(header) == 0 || header[0] != '{' {
 		return tokenError("the JOSE header is not a JSON object")
 	}
 	var names [maxHeaderParams][]byte
@@ -118,13 +117,22 @@ func caseVariantOf(name []byte) string {
 // be the number of claims decoded.
 func checkClaimNames(seg string, claims map[string]any) error {
 	bp := scratchBuffers.Get().(*[]byte)
-	defer func() {
-		if cap(*bp) <= 64<<10 {
-			scratchBuffers.Put(bp)
-		}
-	}()
-	// The segment is copied into the scratch buffer and decoded into the
-	// rest of it: no allocation once the pool is warm.
+	defer putScratch(bp)
+	payload, err := decodeSegment(seg, bp)
+	if err != nil {
+		return tokenError("the JWT payload is not base64url: %v", err)
+	}
+	if countMemberNames(payload) != len(claims) {
+		return tokenError("the JWT payload has a claim name twice")
+	}
+	return nil
+}
+
+// decodeSegment decodes the base64url segment seg into the scratch buffer
+// *bp (grown if needed): the segment is copied into the buffer and decoded
+// into the rest of it, so that no allocation is made once the pool is warm.
+// The result is valid until the buffer goes back to the pool.
+func decodeSegment(seg string, bp *[]byte) ([]byte, error) {
 	need := len(seg) + b64.DecodedLen(len(seg))
 	if cap(*bp) < need {
 		*bp = make([]byte, need)
@@ -132,16 +140,18 @@ func checkClaimNames(seg string, claims map[string]any) error {
 	buf := (*bp)[:need]
 	src := buf[:copy(buf, seg)]
 	n, err := b64.Decode(buf[len(seg):], src)
-	if err != nil {
-		return tokenError("the JWT payload is not base64url: %v", err)
-	}
-	if countMemberNames(buf[len(seg):len(seg)+n]) != len(claims) {
-		return tokenError("the JWT payload has a claim name twice")
-	}
-	return nil
+	return buf[len(seg) : len(seg)+n], err
 }
 
-// scratchBuffers holds the buffers checkClaimNames decodes payloads into.
+// putScratch returns a scratch buffer to the pool, unless a large token made
+// it grow beyond what is worth keeping.
+func putScratch(bp *[]byte) {
+	if cap(*bp) <= 64<<10 {
+		scratchBuffers.Put(bp)
+	}
+}
+
+// scratchBuffers holds the buffers the pre-checks decode segments into.
 var scratchBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
 // memberNames scans the member names, still JSON-escaped, of the object b:
