@@ -130,7 +130,7 @@ func isScopeToken(s string) bool {
 		return false
 	}
 	for _, r := range []byte(s) {
-		if !(r == 0x21 || (r >= 0x23 && r <= 0x5b) || (r >= 0x5d && r <= 0x7e)) {
+		if r != 0x21 && (r < 0x23 || r > 0x5b) && (r < 0x5d || r > 0x7e) {
 			return false
 		}
 	}
