@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // DefaultLeeway is the clock skew allowed on exp, nbf and iat: 60 s, as in
@@ -69,19 +71,20 @@ type BearerOptions struct {
 // ([Flow.Check]), which calls [Bearer.Authenticate] and answers refusals
 // with [Bearer.ErrorResponse].
 type Bearer struct {
-	opts        BearerOptions
-	audience    string
-	servers     map[string]*serverState
-	issuers     []string
-	jwt         *jwtVerifier
-	verify      VerifyFunc
-	times       timeRules
-	now         func() time.Time
-	metadataURL string
-	scopeParam  string
-	cache       *tokenCache
-	obs         Observer
-	public      map[string][]byte // the Auth's public documents, by decoded path
+	opts         BearerOptions
+	audience     string
+	servers      map[string]*serverState
+	issuers      []string
+	jwt          *jwtVerifier
+	parser       *jwt.Parser   // golang-jwt's, with the verifier's and these options
+	parserLeeway time.Duration // the leeway of parser, for error details
+	verify       VerifyFunc
+	now          func() time.Time
+	metadataURL  string
+	scopeParam   string
+	cache        *tokenCache
+	obs          Observer
+	public       map[string][]byte // the Auth's public documents, by decoded path
 }
 
 // BearerAuth builds the bearer check of one resource, with v verifying the
@@ -144,9 +147,8 @@ func (a *Auth) BearerAuth(v Verifier, opts BearerOptions) (*Bearer, error) {
 	case leeway < 0:
 		leeway = 0
 	}
-	b.times = timeRules{leeway: leeway}
 	if b.jwt != nil {
-		b.times.requireExp = b.jwt.requireExp
+		b.parser, b.parserLeeway = newParser(b.jwt, leeway, b.now), leeway
 		size := opts.TokenCacheSize
 		if size == 0 {
 			size = DefaultTokenCacheSize
@@ -171,11 +173,13 @@ func (b *Bearer) ResourceMetadataURL() string { return b.metadataURL }
 // type assertion). Most callers use [Flow.Check] (through the middleware or
 // an adapter) rather than Authenticate.
 //
-// In order: the token is extracted; verified (JWT mode: structure, algorithm
-// allow-list, issuer among the resource's trusted servers before any network
-// request, exp/nbf/iat with leeway, claim types, then the signature with
-// that issuer's keys; custom mode: the VerifyFunc); then its issuer must be
-// trusted, its audience must match and every required scope must be granted.
+// In order: the token is extracted; verified (JWT mode, with golang-jwt's
+// Parser: the JOSE header's members, structure, algorithm allow-list, then
+// in its Keyfunc duplicate claims, the issuer among the resource's trusted
+// servers before any network request, typ, claim types and NumericDate
+// ranges, the issuer's keys; then the signature and exp/nbf/iat with
+// leeway; custom mode: the VerifyFunc); then its issuer must be trusted,
+// its audience must match and every required scope must be granted.
 func (b *Bearer) Authenticate(ctx context.Context, authorization ...string) (*AuthInfo, error) {
 	token, err := splitBearer(authorization)
 	if err != nil {

@@ -17,11 +17,17 @@ type Config struct {
 	// this server protects.
 	ProtectedResources []ProtectedResource
 
-	// HTTPClient makes the discovery and JWKS requests. Default: a client
-	// with a 10 s timeout that follows at most 3 redirects.
+	// HTTPClient makes the discovery and JWKS requests. Default: a client on
+	// Go's default transport that refuses to connect to link-local,
+	// unspecified and multicast addresses (unless AllowInsecureHTTP).
+	// Whatever the client, every URL requested and every redirect hop must
+	// pass the policy of AllowInsecureHTTP, and at most 3 redirects are
+	// followed; the client's own CheckRedirect runs after that policy.
 	HTTPClient *http.Client
-	// FetchTimeout bounds each discovery or JWKS request, whatever the
-	// client. Default [DefaultFetchTimeout].
+	// FetchTimeout bounds each discovery or JWKS request, redirects, headers
+	// and body included. Default [DefaultFetchTimeout] (10 s). The default
+	// client has no timeout of its own; a Timeout set on HTTPClient applies
+	// as well, so the shorter of the two wins.
 	FetchTimeout time.Duration
 	// MaxResponseBytes bounds a discovery document or JWKS; larger ones are
 	// refused. Default [DefaultMaxResponseBytes] (1 MiB).
@@ -44,7 +50,12 @@ type Config struct {
 	// 401. Default [DefaultUnknownKeyRefreshInterval].
 	UnknownKeyRefreshInterval time.Duration
 	// AllowInsecureHTTP accepts http:// issuers and JWKS URIs on hosts other
-	// than loopback. Default false: https is required except for localhost.
+	// than loopback, and requests to link-local or unspecified addresses.
+	// Default false: every URL requested from an authorization server, the
+	// first and every redirect hop, must be https (http only to localhost or
+	// a loopback address), must not be a link-local (169.254.0.0/16,
+	// fe80::/10: cloud metadata), unspecified or multicast address, and a
+	// redirect from https to http is refused.
 	AllowInsecureHTTP bool
 	// Logger receives configuration warnings and key-set events (never a
 	// token). Default slog.Default().
@@ -122,7 +133,7 @@ func New(cfg Config) (*Auth, error) {
 	a := &Auth{
 		resources: map[string]*resourceState{},
 		servers:   map[string]*serverState{},
-		fetch:     newFetcher(cfg.HTTPClient, cfg.FetchTimeout, cfg.MaxResponseBytes),
+		fetch:     newFetcher(cfg.HTTPClient, cfg.FetchTimeout, cfg.MaxResponseBytes, cfg.AllowInsecureHTTP),
 		log:       log,
 		allowHTTP: cfg.AllowInsecureHTTP,
 		policy: &keyPolicy{

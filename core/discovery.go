@@ -66,15 +66,24 @@ func parseIssuer(issuer string) (*url.URL, error) {
 	return u, nil
 }
 
-// FetchOptions tunes [FetchServerConfig]. The zero value uses the defaults.
+// FetchOptions tunes [FetchServerConfig] and [FetchJWKS]. The zero value
+// uses the defaults.
 type FetchOptions struct {
-	// HTTPClient makes the request; default a client with a 10 s timeout that
-	// follows at most 3 redirects.
+	// HTTPClient makes the request; default a client on Go's default
+	// transport that refuses to connect to link-local, unspecified and
+	// multicast addresses. Whatever the client, the URL and every redirect
+	// hop must pass the policy described at [Config.AllowInsecureHTTP], and
+	// at most 3 redirects are followed (before the client's own
+	// CheckRedirect, which still applies).
 	HTTPClient *http.Client
-	// Timeout bounds the request; default [DefaultFetchTimeout].
+	// Timeout bounds the request, redirects and body included; default
+	// [DefaultFetchTimeout]. A Timeout set on HTTPClient applies as well.
 	Timeout time.Duration
 	// MaxResponseBytes bounds the document; default [DefaultMaxResponseBytes].
 	MaxResponseBytes int64
+	// AllowInsecureHTTP accepts http URLs on hosts other than loopback and
+	// link-local or unspecified addresses, as [Config.AllowInsecureHTTP].
+	AllowInsecureHTTP bool
 }
 
 // FetchServerConfig fetches and checks the metadata of issuer now (for eager
@@ -95,7 +104,7 @@ func FetchServerConfig(ctx context.Context, issuer string, typ ServerType, opts 
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	f := newFetcher(o.HTTPClient, o.Timeout, o.MaxResponseBytes)
+	f := newFetcher(o.HTTPClient, o.Timeout, o.MaxResponseBytes, o.AllowInsecureHTTP)
 	wellKnown, err := DiscoveryURL(issuer, typ)
 	if err != nil {
 		return AuthServer{}, err
@@ -107,18 +116,16 @@ func FetchServerConfig(ctx context.Context, issuer string, typ ServerType, opts 
 	return AuthServer{Issuer: issuer, Type: typ, Metadata: m}, nil
 }
 
-// newFetcher applies the defaults.
-func newFetcher(c *http.Client, timeout time.Duration, limit int64) *fetcher {
-	if c == nil {
-		c = defaultHTTPClient
-	}
+// newFetcher applies the defaults and the URL policy.
+func newFetcher(c *http.Client, timeout time.Duration, limit int64, allowInsecure bool) *fetcher {
+	policy := urlPolicy{allowInsecure: allowInsecure}
 	if timeout <= 0 {
 		timeout = DefaultFetchTimeout
 	}
 	if limit <= 0 {
 		limit = DefaultMaxResponseBytes
 	}
-	return &fetcher{client: c, timeout: timeout, limit: limit}
+	return &fetcher{client: policy.policyClient(c), policy: policy, timeout: timeout, limit: limit}
 }
 
 // discover fetches and decodes the metadata of issuer from its well-known

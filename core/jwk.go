@@ -57,7 +57,8 @@ type skippedKey struct {
 // parseJWKS decodes a JWK Set (RFC 7517 §5) into its usable verification keys.
 // Each JWK is parsed and validated on its own with jwkset; one that cannot be
 // used (unknown or symmetric kty, Ed448, an x5t that does not match its
-// certificate, missing members, an RSA key under 2048 or over 8192 bits, a
+// certificate, missing members, an RSA key under 2048 or over 8192 bits, an
+// Ed25519 key of small order or not canonically encoded, a
 // "use" other than "sig", "key_ops" without "verify") is skipped and
 // reported, never fatal to the rest: RFC 7517 §5 says to ignore JWKs one
 // does not understand. Only the first maxJWKSKeys JWKs are examined. Only a
@@ -138,9 +139,12 @@ func parseJWK(raw json.RawMessage) (publicKey, error) {
 	case *ecdsa.PublicKey:
 		k.key = pub
 	case ed25519.PublicKey:
-		k.key = pub
+		k.key, err = pub, checkEd25519PublicKey(pub)
 	default:
 		return k, fmt.Errorf("unsupported key material %T", pub)
+	}
+	if err != nil {
+		return k, err
 	}
 	if k.alg != "" && !keyFitsAlgorithm(k.key, k.alg) {
 		return k, fmt.Errorf("the JWK's alg %q does not fit its key type", k.alg)
@@ -178,7 +182,7 @@ type JWKInfo struct {
 	Algorithm  string   `json:"alg,omitempty"` // the JWK's "alg", empty when unrestricted
 	KeyType    string   `json:"kty"`           // RSA, EC or OKP
 	Detail     string   `json:"detail"`        // e.g. "RSA 2048 bits", "EC P-256", "Ed25519"
-	Algorithms []string `json:"algorithms"`    // the DefaultAlgorithms this key verifies
+	Algorithms []string `json:"algorithms"`    // the DefaultAlgorithms() this key verifies
 }
 
 // JWKProblem describes one JWK that cannot be used, and why.
@@ -207,7 +211,7 @@ func InspectJWKS(body []byte) (usable []JWKInfo, skipped []JWKProblem, err error
 		case ed25519.PublicKey:
 			info.KeyType, info.Detail = "OKP", "Ed25519"
 		}
-		for _, alg := range DefaultAlgorithms {
+		for _, alg := range defaultAlgorithms {
 			if (k.alg == "" || k.alg == alg) && keyFitsAlgorithm(k.key, alg) {
 				info.Algorithms = append(info.Algorithms, alg)
 			}
@@ -228,7 +232,7 @@ func FetchJWKS(ctx context.Context, uri string, opts ...FetchOptions) (usable []
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	res, err := newFetcher(o.HTTPClient, o.Timeout, o.MaxResponseBytes).get(ctx, uri)
+	res, err := newFetcher(o.HTTPClient, o.Timeout, o.MaxResponseBytes, o.AllowInsecureHTTP).get(ctx, uri)
 	if err != nil {
 		return nil, nil, err
 	}

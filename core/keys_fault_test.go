@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/MicahParks/jwkset"
+	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/go-mcpauth/mcpauth/core/mcpauthtest"
 )
@@ -819,13 +820,13 @@ func TestFaultStaleSnapshotUsesNewerKeys(t *testing.T) {
 	}
 	tok := e.token(t, mcpauthtest.WithKeyID(kid))
 	e.expect(t, tok, http.StatusOK, "") // refreshes the set: the limiter is spent
-	p, err := parseToken(tok, DefaultMaxTokenBytes, e.b.jwt.allows)
+	v := &verification{b: e.b, ctx: context.Background(), ks: ks}
+	key, err := v.keysFor(kid, "ES256", before, true)
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.release()
-	if _, err := e.b.checkSignature(context.Background(), ks, before, p); err != nil {
 		t.Fatalf("a request holding the keys of before the refresh: %v", err)
+	}
+	if _, err := jwt.NewParser(jwt.WithValidMethods([]string{"ES256"})).Parse(tok, func(*jwt.Token) (any, error) { return key, nil }); err != nil {
+		t.Fatalf("the key found does not verify the token: %v", err)
 	}
 	if n := iss.JWKSRequests(); n != 2 {
 		t.Fatalf("%d JWKS requests; want 2", n)
