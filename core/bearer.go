@@ -62,6 +62,28 @@ type BearerOptions struct {
 	// TokenCacheMaxAge bounds how long a verification is reused. Zero means
 	// DefaultTokenCacheMaxAge (5 min).
 	TokenCacheMaxAge time.Duration
+	// ScopeClaims chooses the claims whose values are the caller's grants:
+	// they become AuthInfo.Scopes and are what RequiredScopes checks. Each
+	// entry is a claim name or a dotted path into nested objects, such as
+	// "roles" (Microsoft Entra ID app roles), "permissions" (Auth0 RBAC),
+	// "realm_access.roles" or "resource_access.<client>.roles" (Keycloak);
+	// a claim whose exact name contains dots (Auth0's namespaced
+	// "https://example.com/roles") is found first. A value is a string of
+	// space-separated values or an array of strings; the values of every
+	// listed claim present are merged in order without duplicates, and a
+	// value that is not an RFC 6749 §3.3 scope-token (a role name with a
+	// space) is left out. List the scope claim too to keep it:
+	// []string{"scp", "roles"}. Default nil: the first present of "scope",
+	// "scopes" and "scp". A VerifyFunc whose AuthInfo has no Claims keeps
+	// its Scopes.
+	ScopeClaims []string
+	// AcceptedClientIDs binds tokens that carry no "aud" claim to this
+	// resource by their client: such a token passes the audience check when
+	// its client_id (else azp) is listed. For providers whose access tokens
+	// have no audience (Amazon Cognito); tokens with an "aud" must still
+	// match Audience. Prefer it to SkipAudienceCheck, which accepts tokens
+	// issued to any client for any resource. Default none.
+	AcceptedClientIDs []string
 }
 
 // Bearer checks the bearer tokens of requests to one protected resource.
@@ -81,6 +103,7 @@ type Bearer struct {
 	scopeParam  string
 	cache       *tokenCache
 	obs         Observer
+	grants      *grantRules // ScopeClaims and AcceptedClientIDs (grants.go)
 }
 
 // BearerAuth builds the bearer check of one resource, with v verifying the
@@ -148,6 +171,10 @@ func (a *Auth) BearerAuth(v Verifier, opts BearerOptions) (*Bearer, error) {
 		}
 	}
 	b.scopeParam = strings.Join(opts.RequiredScopes, " ")
+	var err error
+	if b.grants, err = newGrantRules(opts); err != nil {
+		return nil, err
+	}
 	leeway := opts.Leeway
 	switch {
 	case leeway == 0:
@@ -200,6 +227,9 @@ func (b *Bearer) Authenticate(ctx context.Context, authorization ...string) (*Au
 	if err != nil {
 		return nil, err
 	}
+	if info, err = b.grants.apply(info); err != nil {
+		return nil, err
+	}
 	if err := b.assert(info); err != nil {
 		return nil, err
 	}
@@ -231,7 +261,7 @@ func (b *Bearer) verifyCustom(ctx context.Context, token string) (*AuthInfo, err
 
 // assert applies the audience and scope requirements.
 func (b *Bearer) assert(info *AuthInfo) error {
-	if b.audience != "" && !slices.Contains(info.Audience, b.audience) {
+	if b.audience != "" && !slices.Contains(info.Audience, b.audience) && !b.grants.boundByClient(info) {
 		var actual any
 		if info.Audience != nil {
 			actual = info.Audience

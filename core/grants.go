@@ -1,0 +1,143 @@
+package mcpauth
+
+import (
+	"slices"
+	"strings"
+)
+
+// grantRules applies BearerOptions.ScopeClaims and AcceptedClientIDs: which
+// claims of a verified token are its grants, and which aud-less tokens are
+// bound to the resource by their client. It operates on the verified claims
+// map only, after verification and before the audience and scope checks.
+// Written by hand: no JWT library maps provider-specific role claims to
+// OAuth scopes.
+type grantRules struct {
+	claims    []string // ScopeClaims; nil: the default scope claims
+	clientIDs []string // AcceptedClientIDs
+}
+
+// newGrantRules checks the options.
+func newGrantRules(opts BearerOptions) (*grantRules, error) {
+	g := &grantRules{}
+	for _, c := range opts.ScopeClaims {
+		if c == "" || strings.HasPrefix(c, ".") || strings.HasSuffix(c, ".") {
+			return nil, configError("ScopeClaims: %q is not a claim name or a dotted path such as realm_access.roles", c)
+		}
+	}
+	g.claims = slices.Clone(opts.ScopeClaims)
+	if len(opts.AcceptedClientIDs) > 0 {
+		if opts.SkipAudienceCheck {
+			return nil, configError("AcceptedClientIDs binds tokens without aud to this resource by their client; with SkipAudienceCheck every token is accepted whatever its audience, so the two cannot be combined")
+		}
+		if slices.Contains(opts.AcceptedClientIDs, "") {
+			return nil, configError("AcceptedClientIDs contains an empty client ID")
+		}
+		g.clientIDs = slices.Clone(opts.AcceptedClientIDs)
+	}
+	return g, nil
+}
+
+// apply returns info with its Scopes read from the configured claims (a
+// copy: the AuthInfo may be shared with the token cache or belong to a
+// VerifyFunc). Without ScopeClaims, or without claims (a VerifyFunc that
+// sets none), info is returned as is.
+func (g *grantRules) apply(info *AuthInfo) (*AuthInfo, error) {
+	if g == nil || g.claims == nil || info.Claims == nil {
+		return info, nil
+	}
+	scopes := []string{}
+	for _, path := range g.claims {
+		v, ok := lookupClaim(info.Claims, path)
+		if !ok {
+			continue
+		}
+		values, err := grantValues(path, v)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range values {
+			if isScopeToken(s) && !slices.Contains(scopes, s) {
+				scopes = append(scopes, s)
+			}
+		}
+	}
+	cp := *info
+	cp.Scopes = scopes
+	return &cp, nil
+}
+
+// boundByClient reports whether a token without "aud" is bound to the
+// resource by its client: its client_id (else azp) is one of
+// AcceptedClientIDs. A token with an audience never is: its audience must
+// match.
+func (g *grantRules) boundByClient(info *AuthInfo) bool {
+	if g == nil || len(g.clientIDs) == 0 || info.ClientID == "" {
+		return false
+	}
+	if _, hasAud := info.Claims["aud"]; hasAud || len(info.Audience) > 0 {
+		return false
+	}
+	return slices.Contains(g.clientIDs, info.ClientID)
+}
+
+// lookupClaim finds path in claims: the claim of that exact name if there
+// is one (Auth0's namespaced claims such as "https://example.com/roles"
+// contain dots), else a dotted path into nested objects, where each segment
+// may itself contain dots ("resource_access.my.client.roles" finds
+// resource_access → "my.client" → roles).
+func lookupClaim(claims map[string]any, path string) (any, bool) {
+	if v, ok := claims[path]; ok {
+		return v, true
+	}
+	for i := 0; i < len(path); i++ {
+		if path[i] != '.' {
+			continue
+		}
+		child, ok := claims[path[:i]].(map[string]any)
+		if !ok {
+			continue
+		}
+		if v, ok := lookupClaim(child, path[i+1:]); ok {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+// grantValues reads a grant claim: a string of values separated by spaces
+// (RFC 6749 §3.3, the form of "scope" and of Entra's "scp") or an array of
+// strings (roles, permissions). Another type makes the token invalid.
+func grantValues(path string, v any) ([]string, error) {
+	switch t := v.(type) {
+	case string:
+		return strings.Split(t, " "), nil
+	case []any:
+		out := make([]string, 0, len(t))
+		for i, item := range t {
+			s, ok := item.(string)
+			if !ok {
+				return nil, tokenError("the %q claim must hold only strings, found %s at index %d", path, jsonKind(item), i)
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	default:
+		return nil, tokenError("the %q claim must be a string or an array of strings, found %s", path, jsonKind(v))
+	}
+}
+
+// isScopeToken reports whether s is a scope-token (RFC 6749 §3.3):
+// 1*( %x21 / %x23-5B / %x5D-7E ). A grant value that is not (a role name
+// with a space, say) cannot be a scope: it is left out, which only ever
+// grants less.
+func isScopeToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x21 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}

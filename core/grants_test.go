@@ -1,0 +1,169 @@
+package mcpauth_test
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	mcpauth "github.com/go-mcpauth/mcpauth/core"
+	"github.com/go-mcpauth/mcpauth/core/mcpauthtest"
+)
+
+func TestScopeClaims(t *testing.T) {
+	iss := mcpauthtest.MustNewIssuer(t)
+	auth := resourceAuth(t, jwtResource, iss)
+	base := func(extra map[string]any) map[string]any {
+		c := map[string]any{"sub": "u", "aud": jwtResource}
+		for k, v := range extra {
+			c[k] = v
+		}
+		return c
+	}
+	cases := []struct {
+		name     string
+		claims   []string
+		required []string
+		token    map[string]any
+		want     []string // AuthInfo.Scopes; nil when refused
+		wantErr  error
+		detail   string
+	}{
+		{"default: scope", nil, nil, base(map[string]any{"scope": "read write", "roles": []any{"Admin"}}), []string{"read", "write"}, nil, ""},
+		{"default: scp when no scope", nil, nil, base(map[string]any{"scp": "Files.Read", "roles": []any{"Admin"}}), []string{"Files.Read"}, nil, ""},
+		{"Entra app roles", []string{"roles"}, []string{"Tasks.Write"}, base(map[string]any{"roles": []any{"Tasks.Read", "Tasks.Write"}}), []string{"Tasks.Read", "Tasks.Write"}, nil, ""},
+		{"Entra scp and roles merged", []string{"scp", "roles"}, []string{"Tasks.Write", "user_impersonation"},
+			base(map[string]any{"scp": "user_impersonation Tasks.Write", "roles": []any{"Tasks.Write", "Admin"}}), []string{"user_impersonation", "Tasks.Write", "Admin"}, nil, ""},
+		{"Auth0 permissions", []string{"scope", "permissions"}, []string{"delete:todos"},
+			base(map[string]any{"scope": "openid read:todos", "permissions": []any{"read:todos", "delete:todos"}}), []string{"openid", "read:todos", "delete:todos"}, nil, ""},
+		{"Auth0 namespaced claim with dots", []string{"https://example.com/roles"}, nil,
+			base(map[string]any{"https://example.com/roles": []any{"editor"}}), []string{"editor"}, nil, ""},
+		{"Keycloak realm and client roles", []string{"realm_access.roles", "resource_access.mcp-server.roles"}, []string{"todo-admin"},
+			base(map[string]any{"realm_access": map[string]any{"roles": []any{"offline_access", "default-roles-demo"}},
+				"resource_access": map[string]any{"mcp-server": map[string]any{"roles": []any{"todo-admin"}}, "account": map[string]any{"roles": []any{"view-profile"}}}}),
+			[]string{"offline_access", "default-roles-demo", "todo-admin"}, nil, ""},
+		{"Keycloak client ID with dots", []string{"resource_access.my.client.roles"}, nil,
+			base(map[string]any{"resource_access": map[string]any{"my.client": map[string]any{"roles": []any{"r1"}}}}), []string{"r1"}, nil, ""},
+		{"claims absent: no grants", []string{"roles"}, nil, base(map[string]any{"scope": "read"}), []string{}, nil, ""},
+		{"values that are not scope-tokens are left out", []string{"roles", "scope"}, nil,
+			base(map[string]any{"roles": []any{"Task Admin", "ok", `quo"te`, "back\\slash", "", "é"}, "scope": "a  b"}), []string{"ok", "a", "b"}, nil, ""},
+		{"missing role: 403 naming it", []string{"roles"}, []string{"Tasks.Write", "Tasks.Read"}, base(map[string]any{"roles": []any{"Tasks.Read"}}),
+			nil, mcpauth.ErrMissingRequiredScopes, "missing Tasks.Write"},
+		{"scope no longer counts when not listed", []string{"roles"}, []string{"read"}, base(map[string]any{"scope": "read"}),
+			nil, mcpauth.ErrMissingRequiredScopes, "missing read"},
+		{"grant claim of the wrong type", []string{"roles"}, nil, base(map[string]any{"roles": 5}), nil, mcpauth.ErrInvalidToken, `"roles" claim must be a string or an array`},
+		{"grant array with a number", []string{"realm_access.roles"}, nil, base(map[string]any{"realm_access": map[string]any{"roles": []any{"a", 1}}}),
+			nil, mcpauth.ErrInvalidToken, "at index 1"},
+		{"path through a non-object", []string{"realm_access.roles"}, nil, base(map[string]any{"realm_access": "x"}), []string{}, nil, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b := jwtBearer(t, auth, mcpauth.BearerOptions{Resource: jwtResource, ScopeClaims: c.claims, RequiredScopes: c.required})
+			token := "Bearer " + iss.MustToken(t, c.token)
+			for round := range 2 { // the second time from the verified-token cache
+				info, err := authenticate(b, token)
+				if c.wantErr != nil {
+					if !errors.Is(err, c.wantErr) || !strings.Contains(fmt.Sprint(err)+detailOf(err), c.detail) {
+						t.Fatalf("round %d: got %v (%s), want %v with %q", round, err, detailOf(err), c.wantErr, c.detail)
+					}
+					continue
+				}
+				if err != nil {
+					t.Fatalf("round %d: %v (%s)", round, err, detailOf(err))
+				}
+				if !slices.Equal(info.Scopes, c.want) {
+					t.Fatalf("round %d: scopes %q, want %q", round, info.Scopes, c.want)
+				}
+			}
+		})
+	}
+}
+
+// The rewritten scopes never leak into the cached AuthInfo shared between
+// requests, under the race detector.
+func TestScopeClaimsConcurrent(t *testing.T) {
+	iss := mcpauthtest.MustNewIssuer(t)
+	auth := resourceAuth(t, jwtResource, iss)
+	roles := jwtBearer(t, auth, mcpauth.BearerOptions{Resource: jwtResource, ScopeClaims: []string{"roles"}})
+	plain := jwtBearer(t, auth, mcpauth.BearerOptions{Resource: jwtResource})
+	token := "Bearer " + iss.MustToken(t, map[string]any{"sub": "u", "aud": jwtResource, "scope": "read", "roles": []any{"Admin"}})
+	mcpauthtest.Concurrently(t, 8, 50, func(w, _ int) error {
+		b, want := plain, "read"
+		if w%2 == 0 {
+			b, want = roles, "Admin"
+		}
+		info, err := authenticate(b, token)
+		if err != nil {
+			return err
+		}
+		if len(info.Scopes) != 1 || info.Scopes[0] != want {
+			return fmt.Errorf("scopes %q, want [%s]", info.Scopes, want)
+		}
+		return nil
+	})
+}
+
+func TestAcceptedClientIDs(t *testing.T) {
+	iss := mcpauthtest.MustNewIssuer(t)
+	auth := resourceAuth(t, jwtResource, iss)
+	b := jwtBearer(t, auth, mcpauth.BearerOptions{Resource: jwtResource, AcceptedClientIDs: []string{"3n4b5urk1ft4fl3mg5e62d9ado"}})
+	cases := []struct {
+		name    string
+		claims  map[string]any
+		wantErr error
+	}{
+		{"Cognito access token: no aud, listed client_id", map[string]any{"sub": "u", "client_id": "3n4b5urk1ft4fl3mg5e62d9ado", "token_use": "access", "scope": "mcp/tools"}, nil},
+		{"no aud, listed azp", map[string]any{"sub": "u", "azp": "3n4b5urk1ft4fl3mg5e62d9ado"}, nil},
+		{"no aud, another client", map[string]any{"sub": "u", "client_id": "other"}, mcpauth.ErrInvalidAudience},
+		{"no aud, no client", map[string]any{"sub": "u"}, mcpauth.ErrInvalidAudience},
+		{"listed client but an audience for another resource", map[string]any{"sub": "u", "client_id": "3n4b5urk1ft4fl3mg5e62d9ado", "aud": "https://other.example.com"}, mcpauth.ErrInvalidAudience},
+		{"Cognito ID token of the listed client (aud = client ID) is refused", map[string]any{"sub": "u", "aud": "3n4b5urk1ft4fl3mg5e62d9ado", "token_use": "id"}, mcpauth.ErrInvalidAudience},
+		{"the right audience still passes", map[string]any{"sub": "u", "client_id": "other", "aud": jwtResource}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := authenticate(b, "Bearer "+iss.MustToken(t, c.claims))
+			if !errors.Is(err, c.wantErr) && (c.wantErr != nil || err != nil) {
+				t.Fatalf("got %v, want %v", err, c.wantErr)
+			}
+		})
+	}
+	// Without the option, the aud-less token is refused.
+	plain := jwtBearer(t, auth, mcpauth.BearerOptions{Resource: jwtResource})
+	if _, err := authenticate(plain, "Bearer "+iss.MustToken(t, cases[0].claims)); !errors.Is(err, mcpauth.ErrInvalidAudience) {
+		t.Fatalf("without AcceptedClientIDs: %v", err)
+	}
+}
+
+func TestGrantOptionsConfiguration(t *testing.T) {
+	iss := mcpauthtest.MustNewIssuer(t)
+	auth := resourceAuth(t, jwtResource, iss)
+	for _, c := range []struct {
+		name   string
+		opts   mcpauth.BearerOptions
+		detail string
+	}{
+		{"empty scope claim", mcpauth.BearerOptions{ScopeClaims: []string{""}}, "ScopeClaims"},
+		{"dangling dot", mcpauth.BearerOptions{ScopeClaims: []string{"realm_access."}}, "dotted path"},
+		{"client IDs with SkipAudienceCheck", mcpauth.BearerOptions{AcceptedClientIDs: []string{"c"}, SkipAudienceCheck: true}, "cannot be combined"},
+		{"empty client ID", mcpauth.BearerOptions{AcceptedClientIDs: []string{""}}, "empty client ID"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			c.opts.Resource = jwtResource
+			_, err := auth.BearerAuth(mcpauth.JWT(), c.opts)
+			if !errors.Is(err, mcpauth.ErrInvalidServerConfig) || !strings.Contains(err.Error(), c.detail) {
+				t.Fatalf("got %v, want invalid_server_config mentioning %q", err, c.detail)
+			}
+		})
+	}
+}
+
+// detailOf returns the Detail of an *mcpauth.Error.
+func detailOf(err error) string {
+	var e *mcpauth.Error
+	if errors.As(err, &e) {
+		return e.Detail
+	}
+	return ""
+}
