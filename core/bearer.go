@@ -69,7 +69,8 @@ type BearerOptions struct {
 	// "realm_access.roles" or "resource_access.<client>.roles" (Keycloak);
 	// a claim whose exact name contains dots (Auth0's namespaced
 	// "https://example.com/roles") is found first. A value is a string of
-	// space-separated values or an array of strings; the values of every
+	// space-separated values, an array of strings, or an object whose member
+	// names are the values (ZITADEL's project roles); the values of every
 	// listed claim present are merged in order without duplicates, and a
 	// value that is not an RFC 6749 §3.3 scope-token (a role name with a
 	// space) is left out. List the scope claim too to keep it:
@@ -220,7 +221,9 @@ func (b *Bearer) Authenticate(ctx context.Context, authorization ...string) (*Au
 	}
 	var info *AuthInfo
 	if b.jwt != nil {
-		info, err = b.verifyJWT(ctx, token)
+		if info, err = b.verifyJWT(ctx, token); err != nil {
+			err = explainNotJWT(token, err)
+		}
 	} else if err = checkB64Token(token); err == nil {
 		info, err = b.verifyCustom(ctx, token)
 	}

@@ -105,10 +105,20 @@ func lookupClaim(claims map[string]any, path string) (any, bool) {
 }
 
 // grantValues reads a grant claim: a string of values separated by spaces
-// (RFC 6749 §3.3, the form of "scope" and of Entra's "scp") or an array of
-// strings (roles, permissions). Another type makes the token invalid.
+// (RFC 6749 §3.3, the form of "scope" and of Entra's "scp"), an array of
+// strings (roles, permissions), or an object whose member names are the
+// values (ZITADEL's "urn:zitadel:iam:org:project:roles" maps each role to
+// the organizations that granted it), in sorted order. Another type makes
+// the token invalid.
 func grantValues(path string, v any) ([]string, error) {
 	switch t := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		return keys, nil
 	case string:
 		return strings.Split(t, " "), nil
 	case []any:
@@ -122,7 +132,7 @@ func grantValues(path string, v any) ([]string, error) {
 		}
 		return out, nil
 	default:
-		return nil, tokenError("the %q claim must be a string or an array of strings, found %s", path, jsonKind(v))
+		return nil, tokenError("the %q claim must be a string, an array of strings or an object, found %s", path, jsonKind(v))
 	}
 }
 
