@@ -208,8 +208,8 @@ type ServerReport struct {
 	Checks  []Result `json:"checks"`
 	// Keys are the usable keys of the JWKS; SkippedKeys the ones mcpauth
 	// leaves out, and why.
-	Keys        []mcpauth.JWKInfo    `json:"keys,omitempty"`
-	SkippedKeys []mcpauth.JWKProblem `json:"skipped_keys,omitempty"`
+	Keys        []inspect.JWKInfo    `json:"keys,omitempty"`
+	SkippedKeys []inspect.JWKProblem `json:"skipped_keys,omitempty"`
 }
 
 // Result returns the result of the check with that ID.
