@@ -23,7 +23,7 @@ const (
 
 // EnvToken is the environment variable read for the token when -token is
 // not given: it keeps the token out of the process list and shell history.
-const EnvToken = "MCPAUTH_CHECK_TOKEN"
+const EnvToken = "MCPAUTH_CHECK_TOKEN" //nolint:gosec // the name of a variable, not a credential
 
 const usage = `Usage: mcpauth-check [flags] <mcp-server-url>
        mcpauth-check [flags] -issuer <issuer-url>

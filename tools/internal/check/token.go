@@ -19,7 +19,7 @@ const tokenTitle = "Token verified by mcpauth"
 // tokenCheckResource is the resource identifier of the bearer check built
 // to verify a token; the audience is set separately, so its value does not
 // matter.
-const tokenCheckResource = "https://mcpauth-check.invalid/mcp"
+const tokenCheckResource = "https://mcpauth-check.invalid/mcp" //nolint:gosec // a resource identifier, not a credential
 
 // TokenReport is the outcome of verifying a token with this library, as the
 // MCP server would: the same discovery, keys, algorithms, time and claim
