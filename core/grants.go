@@ -45,20 +45,19 @@ func (g *grantRules) apply(info *AuthInfo) (*AuthInfo, error) {
 	if g == nil || g.claims == nil || info.Claims == nil {
 		return info, nil
 	}
-	scopes := []string{}
+	scopes := make([]string, 0, 8)
+	add := func(v string) {
+		if isScopeToken(v) && !slices.Contains(scopes, v) {
+			scopes = append(scopes, v)
+		}
+	}
 	for _, path := range g.claims {
 		v, ok := lookupClaim(info.Claims, path)
 		if !ok {
 			continue
 		}
-		values, err := grantValues(path, v)
-		if err != nil {
+		if err := grantValues(path, v, add); err != nil {
 			return nil, err
-		}
-		for _, s := range values {
-			if isScopeToken(s) && !slices.Contains(scopes, s) {
-				scopes = append(scopes, s)
-			}
 		}
 	}
 	cp := *info
@@ -104,13 +103,13 @@ func lookupClaim(claims map[string]any, path string) (any, bool) {
 	return nil, false
 }
 
-// grantValues reads a grant claim: a string of values separated by spaces
-// (RFC 6749 §3.3, the form of "scope" and of Entra's "scp"), an array of
-// strings (roles, permissions), or an object whose member names are the
-// values (ZITADEL's "urn:zitadel:iam:org:project:roles" maps each role to
-// the organizations that granted it), in sorted order. Another type makes
-// the token invalid.
-func grantValues(path string, v any) ([]string, error) {
+// grantValues passes the values of a grant claim to add: a string of values
+// separated by spaces (RFC 6749 §3.3, the form of "scope" and of Entra's
+// "scp"), an array of strings (roles, permissions), or an object whose
+// member names are the values, in sorted order (ZITADEL's
+// "urn:zitadel:iam:org:project:roles" maps each role to the organizations
+// that granted it). Another type makes the token invalid.
+func grantValues(path string, v any, add func(string)) error {
 	switch t := v.(type) {
 	case map[string]any:
 		keys := make([]string, 0, len(t))
@@ -118,21 +117,26 @@ func grantValues(path string, v any) ([]string, error) {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		return keys, nil
+		for _, k := range keys {
+			add(k)
+		}
+		return nil
 	case string:
-		return strings.Split(t, " "), nil
+		for s := range strings.SplitSeq(t, " ") {
+			add(s)
+		}
+		return nil
 	case []any:
-		out := make([]string, 0, len(t))
 		for i, item := range t {
 			s, ok := item.(string)
 			if !ok {
-				return nil, tokenError("the %q claim must hold only strings, found %s at index %d", path, jsonKind(item), i)
+				return tokenError("the %q claim must hold only strings, found %s at index %d", path, jsonKind(item), i)
 			}
-			out = append(out, s)
+			add(s)
 		}
-		return out, nil
+		return nil
 	default:
-		return nil, tokenError("the %q claim must be a string, an array of strings or an object, found %s", path, jsonKind(v))
+		return tokenError("the %q claim must be a string, an array of strings or an object, found %s", path, jsonKind(v))
 	}
 }
 

@@ -170,3 +170,29 @@ func detailOf(err error) string {
 	}
 	return ""
 }
+
+// BenchmarkScopeClaims: the cost of reading grants from roles on a cached
+// token, next to the default scope claim.
+func BenchmarkScopeClaims(b *testing.B) {
+	iss := mcpauthtest.MustNewIssuer(b)
+	auth := resourceAuth(b, jwtResource, iss)
+	token := "Bearer " + iss.MustToken(b, map[string]any{"sub": "u", "aud": jwtResource, "scope": "read write",
+		"realm_access": map[string]any{"roles": []any{"offline_access", "default-roles-demo", "todo-admin"}}})
+	for _, c := range []struct {
+		name   string
+		claims []string
+	}{{"default", nil}, {"realm_access.roles", []string{"scope", "realm_access.roles"}}} {
+		bearer := jwtBearer(b, auth, mcpauth.BearerOptions{Resource: jwtResource, ScopeClaims: c.claims, RequiredScopes: []string{"read"}})
+		if _, err := authenticate(bearer, token); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := authenticate(bearer, token); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
