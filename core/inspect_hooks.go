@@ -2,8 +2,6 @@ package mcpauth
 
 import (
 	"context"
-	"net/http"
-	"time"
 
 	"github.com/go-mcpauth/mcpauth/core/internal/fetchhook"
 )
@@ -11,8 +9,9 @@ import (
 // init lends package inspect the runtime's fetcher (see package
 // internal/fetchhook).
 func init() {
-	fetchhook.Get = func(ctx context.Context, client *http.Client, timeout time.Duration, limit int64, url string) ([]byte, error) {
-		res, err := newFetcher(client, timeout, limit).get(ctx, url)
+	fetchhook.Get = func(ctx context.Context, opts any, url string) ([]byte, error) {
+		o, _ := opts.(FetchOptions)
+		res, err := newFetcher(o.HTTPClient, o.Timeout, o.MaxResponseBytes).get(ctx, url)
 		if err != nil {
 			return nil, err
 		}

@@ -11,7 +11,8 @@ import (
 
 // TestProviderDocsCompiled: every configuration docs/providers.md shows is
 // the body of an Example_* function of example_providers_test.go, verbatim
-// (indentation one tab less), so that the guide compiles.
+// (indentation one tab less), so that the guide compiles; its first line
+// marks it as a fragment and says where it is compiled.
 func TestProviderDocsCompiled(t *testing.T) {
 	guide, err := os.ReadFile("../docs/providers.md")
 	if err != nil {
@@ -38,7 +39,7 @@ func TestProviderDocsCompiled(t *testing.T) {
 		for i, l := range lines {
 			lines[i] = strings.TrimPrefix(l, "\t")
 		}
-		snippet := "```go\n" + strings.Join(lines, "\n") + "\n```"
+		snippet := "```go\n" + fragmentLine(fn.Name.Name) + "\n" + strings.Join(lines, "\n") + "\n```"
 		if !strings.Contains(string(guide), snippet) {
 			t.Errorf("docs/providers.md does not show the body of %s verbatim:\n%s", fn.Name.Name, snippet)
 		}
@@ -46,4 +47,10 @@ func TestProviderDocsCompiled(t *testing.T) {
 	if n < 12 {
 		t.Errorf("%d provider examples, want at least 12", n)
 	}
+}
+
+// fragmentLine is the first line of the guide's snippet of example: the
+// mark the documentation checks use for a snippet that is not a program.
+func fragmentLine(example string) string {
+	return "// Fragment: the body of " + example + " in core/example_providers_test.go, compiled there."
 }

@@ -71,7 +71,7 @@ func FetchJWKS(ctx context.Context, uri string, opts ...mcpauth.FetchOptions) (u
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	body, err := fetchhook.Get(ctx, o.HTTPClient, o.Timeout, o.MaxResponseBytes, uri)
+	body, err := fetchhook.Get(ctx, o, uri)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -5,14 +5,10 @@
 // package inspect imports mcpauth, so Get is set before inspect uses it.
 package fetchhook
 
-import (
-	"context"
-	"net/http"
-	"time"
-)
+import "context"
 
-// Get fetches url with client (nil: mcpauth's default client), bounded by
-// timeout and limit (zero: mcpauth's defaults), and returns the body of a
-// 2xx answer. Its errors are *mcpauth.Error with code
-// fetch_server_config_error.
-var Get func(ctx context.Context, client *http.Client, timeout time.Duration, limit int64, url string) ([]byte, error)
+// Get fetches url with opts, an mcpauth.FetchOptions (a value of another
+// type means the defaults), and returns the body of a 2xx answer. Its
+// errors are *mcpauth.Error with code fetch_server_config_error. (opts is
+// untyped because this package cannot import mcpauth, which imports it.)
+var Get func(ctx context.Context, opts any, url string) ([]byte, error)
