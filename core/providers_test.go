@@ -7,18 +7,23 @@ package mcpauth_test
 // deliberate and names the option that changes it. docs/providers.md is the
 // user's side of this table.
 //
-// Where each shape comes from (the provider's own documentation unless
-// said otherwise): Microsoft Entra ID "Access token claims reference" and
-// its v1.0/v2.0 OpenID configuration documents; Auth0 "Access Token
-// Profiles" and "Enable RBAC for APIs"; Okta "Access token claims" of a
-// custom authorization server; Keycloak's default access token (audience
-// "account", realm_access, resource_access); Amazon Cognito "Understanding
-// the access token" (no aud); Google's opaque "ya29." access tokens; Logto
-// "Access token claims"; ZITADEL "Claims in ZITADEL" (JWT access tokens,
-// project roles object); Ory Hydra's JWT access token strategy (scp array,
-// client_id, ext); WorkOS AuthKit Connect "Access token claims"; Stytch
-// Connected Apps "Access Token object"; Descope's session JWT structure
-// (roles, permissions). Values such as tenant IDs are made up.
+// Where each shape comes from. Checked against the providers' public
+// documentation while writing this table: WorkOS AuthKit Connect ("Access
+// token claims": aud = resource, client_id, scope, org_id, sid), Stytch
+// Connected Apps ("Access Token object": aud = [project ID], client_id,
+// scope), Descope (session JWT: iss the project ID or, with a JWT template,
+// https://api.descope.com/<project>; roles, permissions), ZITADEL ("Claims in
+// ZITADEL": aud, azp and client_id in JWT access tokens; project roles
+// object), Logto (access token: aud = API resource, scope, client_id). From
+// the maintainers' knowledge of the providers' documented formats, not
+// re-checked here: Microsoft Entra ID v1.0/v2.0 (iss, aud GUID or api://,
+// scp, roles, azp/appid, ver), Auth0 (issuer with a slash, aud array with
+// userinfo, scope, permissions, gty, JWE without audience), Okta (scp array,
+// cid, aud api://default), Keycloak (aud account, azp, realm_access,
+// resource_access), Amazon Cognito (no aud, client_id, token_use), Google
+// (opaque ya29. tokens), Ory Hydra (scp array, client_id, ext). Discovery
+// documents are reduced to what matters here: the members MCP clients use.
+// Values such as tenant IDs are made up.
 
 import (
 	"encoding/json"
