@@ -27,38 +27,38 @@ func TestScopeClaims(t *testing.T) {
 		required []string
 		token    map[string]any
 		want     []string // AuthInfo.Scopes; nil when refused
-		wantErr  error
+		wantErr  mcpauth.Code
 		detail   string
 	}{
-		{"default: scope", nil, nil, base(map[string]any{"scope": "read write", "roles": []any{"Admin"}}), []string{"read", "write"}, nil, ""},
-		{"default: scp when no scope", nil, nil, base(map[string]any{"scp": "Files.Read", "roles": []any{"Admin"}}), []string{"Files.Read"}, nil, ""},
-		{"Entra app roles", []string{"roles"}, []string{"Tasks.Write"}, base(map[string]any{"roles": []any{"Tasks.Read", "Tasks.Write"}}), []string{"Tasks.Read", "Tasks.Write"}, nil, ""},
+		{"default: scope", nil, nil, base(map[string]any{"scope": "read write", "roles": []any{"Admin"}}), []string{"read", "write"}, "", ""},
+		{"default: scp when no scope", nil, nil, base(map[string]any{"scp": "Files.Read", "roles": []any{"Admin"}}), []string{"Files.Read"}, "", ""},
+		{"Entra app roles", []string{"roles"}, []string{"Tasks.Write"}, base(map[string]any{"roles": []any{"Tasks.Read", "Tasks.Write"}}), []string{"Tasks.Read", "Tasks.Write"}, "", ""},
 		{"Entra scp and roles merged", []string{"scp", "roles"}, []string{"Tasks.Write", "user_impersonation"},
-			base(map[string]any{"scp": "user_impersonation Tasks.Write", "roles": []any{"Tasks.Write", "Admin"}}), []string{"user_impersonation", "Tasks.Write", "Admin"}, nil, ""},
+			base(map[string]any{"scp": "user_impersonation Tasks.Write", "roles": []any{"Tasks.Write", "Admin"}}), []string{"user_impersonation", "Tasks.Write", "Admin"}, "", ""},
 		{"Auth0 permissions", []string{"scope", "permissions"}, []string{"delete:todos"},
-			base(map[string]any{"scope": "openid read:todos", "permissions": []any{"read:todos", "delete:todos"}}), []string{"openid", "read:todos", "delete:todos"}, nil, ""},
+			base(map[string]any{"scope": "openid read:todos", "permissions": []any{"read:todos", "delete:todos"}}), []string{"openid", "read:todos", "delete:todos"}, "", ""},
 		{"Auth0 namespaced claim with dots", []string{"https://example.com/roles"}, nil,
-			base(map[string]any{"https://example.com/roles": []any{"editor"}}), []string{"editor"}, nil, ""},
+			base(map[string]any{"https://example.com/roles": []any{"editor"}}), []string{"editor"}, "", ""},
 		{"Keycloak realm and client roles", []string{"realm_access.roles", "resource_access.mcp-server.roles"}, []string{"todo-admin"},
 			base(map[string]any{"realm_access": map[string]any{"roles": []any{"offline_access", "default-roles-demo"}},
 				"resource_access": map[string]any{"mcp-server": map[string]any{"roles": []any{"todo-admin"}}, "account": map[string]any{"roles": []any{"view-profile"}}}}),
-			[]string{"offline_access", "default-roles-demo", "todo-admin"}, nil, ""},
+			[]string{"offline_access", "default-roles-demo", "todo-admin"}, "", ""},
 		{"Keycloak client ID with dots", []string{"resource_access.my.client.roles"}, nil,
-			base(map[string]any{"resource_access": map[string]any{"my.client": map[string]any{"roles": []any{"r1"}}}}), []string{"r1"}, nil, ""},
-		{"claims absent: no grants", []string{"roles"}, nil, base(map[string]any{"scope": "read"}), []string{}, nil, ""},
+			base(map[string]any{"resource_access": map[string]any{"my.client": map[string]any{"roles": []any{"r1"}}}}), []string{"r1"}, "", ""},
+		{"claims absent: no grants", []string{"roles"}, nil, base(map[string]any{"scope": "read"}), []string{}, "", ""},
 		{"values that are not scope-tokens are left out", []string{"roles", "scope"}, nil,
-			base(map[string]any{"roles": []any{"Task Admin", "ok", `quo"te`, "back\\slash", "", "é"}, "scope": "a  b"}), []string{"ok", "a", "b"}, nil, ""},
+			base(map[string]any{"roles": []any{"Task Admin", "ok", `quo"te`, "back\\slash", "", "é"}, "scope": "a  b"}), []string{"ok", "a", "b"}, "", ""},
 		{"missing role: 403 naming it", []string{"roles"}, []string{"Tasks.Write", "Tasks.Read"}, base(map[string]any{"roles": []any{"Tasks.Read"}}),
-			nil, mcpauth.ErrMissingRequiredScopes, "missing Tasks.Write"},
+			nil, mcpauth.CodeMissingRequiredScopes, "missing Tasks.Write"},
 		{"scope no longer counts when not listed", []string{"roles"}, []string{"read"}, base(map[string]any{"scope": "read"}),
-			nil, mcpauth.ErrMissingRequiredScopes, "missing read"},
+			nil, mcpauth.CodeMissingRequiredScopes, "missing read"},
 		{"ZITADEL roles: an object's member names", []string{"urn:zitadel:iam:org:project:roles"}, []string{"admin"},
 			base(map[string]any{"urn:zitadel:iam:org:project:roles": map[string]any{"user": map[string]any{"123": "acme.zitadel.cloud"}, "admin": map[string]any{"123": "acme.zitadel.cloud"}}}),
-			[]string{"admin", "user"}, nil, ""},
-		{"grant claim of the wrong type", []string{"roles"}, nil, base(map[string]any{"roles": 5}), nil, mcpauth.ErrInvalidToken, `"roles" claim must be a string, an array of strings or an object`},
+			[]string{"admin", "user"}, "", ""},
+		{"grant claim of the wrong type", []string{"roles"}, nil, base(map[string]any{"roles": 5}), nil, mcpauth.CodeInvalidToken, `"roles" claim must be a string, an array of strings or an object`},
 		{"grant array with a number", []string{"realm_access.roles"}, nil, base(map[string]any{"realm_access": map[string]any{"roles": []any{"a", 1}}}),
-			nil, mcpauth.ErrInvalidToken, "at index 1"},
-		{"path through a non-object", []string{"realm_access.roles"}, nil, base(map[string]any{"realm_access": "x"}), []string{}, nil, ""},
+			nil, mcpauth.CodeInvalidToken, "at index 1"},
+		{"path through a non-object", []string{"realm_access.roles"}, nil, base(map[string]any{"realm_access": "x"}), []string{}, "", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -66,8 +66,8 @@ func TestScopeClaims(t *testing.T) {
 			token := "Bearer " + iss.MustToken(t, c.token)
 			for round := range 2 { // the second time from the verified-token cache
 				info, err := authenticate(b, token)
-				if c.wantErr != nil {
-					if !errors.Is(err, c.wantErr) || !strings.Contains(fmt.Sprint(err)+detailOf(err), c.detail) {
+				if c.wantErr != "" {
+					if !hasCode(err, c.wantErr) || !strings.Contains(fmt.Sprint(err)+detailOf(err), c.detail) {
 						t.Fatalf("round %d: got %v (%s), want %v with %q", round, err, detailOf(err), c.wantErr, c.detail)
 					}
 					continue
@@ -114,27 +114,27 @@ func TestAcceptedClientIDs(t *testing.T) {
 	cases := []struct {
 		name    string
 		claims  map[string]any
-		wantErr error
+		wantErr mcpauth.Code
 	}{
-		{"Cognito access token: no aud, listed client_id", map[string]any{"sub": "u", "client_id": "3n4b5urk1ft4fl3mg5e62d9ado", "token_use": "access", "scope": "mcp/tools"}, nil},
-		{"no aud, listed azp", map[string]any{"sub": "u", "azp": "3n4b5urk1ft4fl3mg5e62d9ado"}, nil},
-		{"no aud, another client", map[string]any{"sub": "u", "client_id": "other"}, mcpauth.ErrInvalidAudience},
-		{"no aud, no client", map[string]any{"sub": "u"}, mcpauth.ErrInvalidAudience},
-		{"listed client but an audience for another resource", map[string]any{"sub": "u", "client_id": "3n4b5urk1ft4fl3mg5e62d9ado", "aud": "https://other.example.com"}, mcpauth.ErrInvalidAudience},
-		{"Cognito ID token of the listed client (aud = client ID) is refused", map[string]any{"sub": "u", "aud": "3n4b5urk1ft4fl3mg5e62d9ado", "token_use": "id"}, mcpauth.ErrInvalidAudience},
-		{"the right audience still passes", map[string]any{"sub": "u", "client_id": "other", "aud": jwtResource}, nil},
+		{"Cognito access token: no aud, listed client_id", map[string]any{"sub": "u", "client_id": "3n4b5urk1ft4fl3mg5e62d9ado", "token_use": "access", "scope": "mcp/tools"}, ""},
+		{"no aud, listed azp", map[string]any{"sub": "u", "azp": "3n4b5urk1ft4fl3mg5e62d9ado"}, ""},
+		{"no aud, another client", map[string]any{"sub": "u", "client_id": "other"}, mcpauth.CodeInvalidAudience},
+		{"no aud, no client", map[string]any{"sub": "u"}, mcpauth.CodeInvalidAudience},
+		{"listed client but an audience for another resource", map[string]any{"sub": "u", "client_id": "3n4b5urk1ft4fl3mg5e62d9ado", "aud": "https://other.example.com"}, mcpauth.CodeInvalidAudience},
+		{"Cognito ID token of the listed client (aud = client ID) is refused", map[string]any{"sub": "u", "aud": "3n4b5urk1ft4fl3mg5e62d9ado", "token_use": "id"}, mcpauth.CodeInvalidAudience},
+		{"the right audience still passes", map[string]any{"sub": "u", "client_id": "other", "aud": jwtResource}, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := authenticate(b, "Bearer "+iss.MustToken(t, c.claims))
-			if !errors.Is(err, c.wantErr) && (c.wantErr != nil || err != nil) {
-				t.Fatalf("got %v, want %v", err, c.wantErr)
+			if (c.wantErr == "" && err != nil) || (c.wantErr != "" && !hasCode(err, c.wantErr)) {
+				t.Fatalf("got %v, want %q", err, c.wantErr)
 			}
 		})
 	}
 	// Without the option, the aud-less token is refused.
 	plain := jwtBearer(t, auth, mcpauth.BearerOptions{Resource: jwtResource})
-	if _, err := authenticate(plain, "Bearer "+iss.MustToken(t, cases[0].claims)); !errors.Is(err, mcpauth.ErrInvalidAudience) {
+	if _, err := authenticate(plain, "Bearer "+iss.MustToken(t, cases[0].claims)); !hasCode(err, mcpauth.CodeInvalidAudience) {
 		t.Fatalf("without AcceptedClientIDs: %v", err)
 	}
 }
@@ -155,7 +155,7 @@ func TestGrantOptionsConfiguration(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			c.opts.Resource = jwtResource
 			_, err := auth.BearerAuth(mcpauth.JWT(), c.opts)
-			if !errors.Is(err, mcpauth.ErrInvalidServerConfig) || !strings.Contains(err.Error(), c.detail) {
+			if !hasCode(err, mcpauth.CodeInvalidServerConfig) || !strings.Contains(err.Error(), c.detail) {
 				t.Fatalf("got %v, want invalid_server_config mentioning %q", err, c.detail)
 			}
 		})
@@ -195,4 +195,10 @@ func BenchmarkScopeClaims(b *testing.B) {
 			}
 		})
 	}
+}
+
+// hasCode reports whether err is or wraps an *mcpauth.Error with code.
+func hasCode(err error, code mcpauth.Code) bool {
+	var e *mcpauth.Error
+	return errors.As(err, &e) && e.Code == code
 }

@@ -25,11 +25,11 @@ func TestFetchJWKS(t *testing.T) {
 	if !slices.Equal(byType["EC"], []string{"ES256"}) || !slices.Equal(byType["OKP"], []string{"EdDSA"}) || len(byType["RSA"]) != 1 {
 		t.Fatalf("algorithms: %v", byType)
 	}
-	if _, _, err := inspect.FetchJWKS(t.Context(), iss.URL()+"/nowhere"); !errors.Is(err, mcpauth.ErrFetchServerConfig) {
+	if _, _, err := inspect.FetchJWKS(t.Context(), iss.URL()+"/nowhere"); !isFetchError(err) {
 		t.Fatalf("missing JWKS: %v", err)
 	}
 	iss.SetJWKSBody([]byte(`<html>`))
-	if _, _, err := inspect.FetchJWKS(t.Context(), iss.JWKSURL()); !errors.Is(err, mcpauth.ErrFetchServerConfig) {
+	if _, _, err := inspect.FetchJWKS(t.Context(), iss.JWKSURL()); !isFetchError(err) {
 		t.Fatalf("not a JWKS: %v", err)
 	}
 }
@@ -83,4 +83,10 @@ func FuzzJWKS(f *testing.F) {
 			}
 		}
 	})
+}
+
+// isFetchError reports whether err is an *mcpauth.Error of a failed fetch.
+func isFetchError(err error) bool {
+	var e *mcpauth.Error
+	return errors.As(err, &e) && e.Code == mcpauth.CodeFetchServerConfigError
 }

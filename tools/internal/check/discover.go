@@ -93,7 +93,7 @@ func fetchDiscovery(ctx context.Context, o Options, issuer string, typ mcpauth.S
 		a.doc = &discovered{typ: typ, url: a.url, metadata: *as.Metadata}
 		a.doc.raw, _ = decodeObject(capture.body.Bytes())
 		return a
-	case !errors.Is(err, mcpauth.ErrInvalidServerMetadata):
+	case !hasCode(err, mcpauth.CodeInvalidServerMetadata):
 		// Not reachable, not 2xx, or too large.
 		a.fail = describe(err)
 		return a
@@ -193,4 +193,10 @@ func jsonString(v any) string {
 		return fmt.Sprint(v)
 	}
 	return string(b)
+}
+
+// hasCode reports whether err is or wraps an *mcpauth.Error with code.
+func hasCode(err error, code mcpauth.Code) bool {
+	var e *mcpauth.Error
+	return errors.As(err, &e) && e.Code == code
 }

@@ -38,7 +38,7 @@ func (r *report) checkKeys(ctx context.Context, o Options, jwksURI string) {
 	r.Keys, r.SkippedKeys = usable, skipped
 
 	if len(usable) == 0 {
-		r.set(IDSigningKeys, Fail, "no key mcpauth can verify tokens with (it uses RSA keys of at least 2048 bits, EC P-256/P-384/P-521 and Ed25519 keys for %s)", strings.Join(mcpauth.DefaultAlgorithms, ", "))
+		r.set(IDSigningKeys, Fail, "no key mcpauth can verify tokens with (it uses RSA keys of 2048 to 8192 bits for RS* and PS*, EC P-256/P-384/P-521 keys for ES256/384/512 and Ed25519 keys for EdDSA)")
 	} else {
 		descs := make([]string, len(usable))
 		for i, k := range usable {
