@@ -20,6 +20,7 @@ import (
 	"time"
 
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
+	"github.com/go-mcpauth/mcpauth/core/inspect"
 	"github.com/go-mcpauth/mcpauth/core/mcpauthtest"
 )
 
@@ -137,10 +138,10 @@ func TestFindingEd25519SmallOrderKeysRefused(t *testing.T) {
 	}
 	iss.SetJWKSBody(body)
 
-	// What InspectJWKS (and mcpauth-check) says of the set.
-	usable, skipped, err := mcpauth.InspectJWKS(body)
+	// What inspect.JWKS (and mcpauth-check) says of the set.
+	usable, skipped, err := inspect.JWKS(body)
 	if err != nil || len(usable) != 1 || len(skipped) != len(bad) {
-		t.Fatalf("InspectJWKS: %d usable, %d skipped, %v; want 1 and %d", len(usable), len(skipped), err, len(bad))
+		t.Fatalf("inspect.JWKS: %d usable, %d skipped, %v; want 1 and %d", len(usable), len(skipped), err, len(bad))
 	}
 	for _, s := range skipped {
 		if !strings.Contains(s.Error, "small order") && !strings.Contains(s.Error, "not canonically encoded") {

@@ -63,6 +63,29 @@ type BearerOptions struct {
 	// TokenCacheMaxAge bounds how long a verification is reused. Zero means
 	// DefaultTokenCacheMaxAge (5 min).
 	TokenCacheMaxAge time.Duration
+	// ScopeClaims chooses the claims whose values are the caller's grants:
+	// they become AuthInfo.Scopes and are what RequiredScopes checks. Each
+	// entry is a claim name or a dotted path into nested objects, such as
+	// "roles" (Microsoft Entra ID app roles), "permissions" (Auth0 RBAC),
+	// "realm_access.roles" or "resource_access.<client>.roles" (Keycloak);
+	// a claim whose exact name contains dots (Auth0's namespaced
+	// "https://example.com/roles") is found first. A value is a string of
+	// space-separated values, an array of strings, or an object whose member
+	// names are the values (ZITADEL's project roles); the values of every
+	// listed claim present are merged in order without duplicates, and a
+	// value that is not an RFC 6749 §3.3 scope-token (a role name with a
+	// space) is left out. List the scope claim too to keep it:
+	// []string{"scp", "roles"}. Default nil: the first present of "scope",
+	// "scopes" and "scp". A VerifyFunc whose AuthInfo has no Claims keeps
+	// its Scopes.
+	ScopeClaims []string
+	// AcceptedClientIDs binds tokens that carry no "aud" claim to this
+	// resource by their client: such a token passes the audience check when
+	// its client_id (else azp) is listed. For providers whose access tokens
+	// have no audience (Amazon Cognito); tokens with an "aud" must still
+	// match Audience. Prefer it to SkipAudienceCheck, which accepts tokens
+	// issued to any client for any resource. Default none.
+	AcceptedClientIDs []string
 }
 
 // Bearer checks the bearer tokens of requests to one protected resource.
@@ -85,6 +108,7 @@ type Bearer struct {
 	cache        *tokenCache
 	obs          Observer
 	public       map[string][]byte // the Auth's public documents, by decoded path
+	grants       *grantRules       // ScopeClaims and AcceptedClientIDs (grants.go)
 }
 
 // BearerAuth builds the bearer check of one resource, with v verifying the
@@ -140,6 +164,10 @@ func (a *Auth) BearerAuth(v Verifier, opts BearerOptions) (*Bearer, error) {
 		}
 	}
 	b.scopeParam = strings.Join(opts.RequiredScopes, " ")
+	var err error
+	if b.grants, err = newGrantRules(opts); err != nil {
+		return nil, err
+	}
 	leeway := opts.Leeway
 	switch {
 	case leeway == 0:
@@ -187,9 +215,13 @@ func (b *Bearer) Authenticate(ctx context.Context, authorization ...string) (*Au
 	}
 	var info *AuthInfo
 	if b.jwt != nil {
-		info, err = b.verifyJWT(ctx, token)
+		if info, err = b.verifyJWT(ctx, token); err != nil {
+			err = explainNotJWT(token, err)
+		}
 	} else if err = checkB64Token(token); err == nil {
-		info, err = b.verifyCustom(ctx, token)
+		if info, err = b.verifyCustom(ctx, token); err == nil {
+			info, err = b.grants.apply(info)
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -234,7 +266,7 @@ func (b *Bearer) verifyCustom(ctx context.Context, token string) (*AuthInfo, err
 
 // assert applies the audience and scope requirements.
 func (b *Bearer) assert(info *AuthInfo) error {
-	if b.audience != "" && !slices.Contains(info.Audience, b.audience) {
+	if b.audience != "" && !slices.Contains(info.Audience, b.audience) && !b.grants.boundByClient(info) {
 		var actual any
 		if info.Audience != nil {
 			actual = info.Audience

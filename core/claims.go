@@ -177,12 +177,27 @@ func checkScopeToken(name, tok string) error {
 	if tok == "" {
 		return tokenError("the %q claim has an empty scope (RFC 6749 §3.3)", name)
 	}
-	for i := 0; i < len(tok); i++ {
-		if c := tok[i]; c < 0x21 || c == '"' || c == '\\' || c > 0x7e {
-			return tokenError("the %q claim has a scope with the byte 0x%02x, outside the scope-token grammar of RFC 6749 §3.3", name, c)
-		}
+	if i := firstNonScopeByte(tok); i >= 0 {
+		return tokenError("the %q claim has a scope with the byte 0x%02x, outside the scope-token grammar of RFC 6749 §3.3", name, tok[i])
 	}
 	return nil
+}
+
+// isScopeToken reports whether s is a scope-token (RFC 6749 §3.3):
+// 1*( %x21 / %x23-5B / %x5D-7E ).
+func isScopeToken(s string) bool {
+	return s != "" && firstNonScopeByte(s) < 0
+}
+
+// firstNonScopeByte returns the index of the first byte of s outside the
+// scope-token grammar of RFC 6749 §3.3, or -1.
+func firstNonScopeByte(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x21 || c == '"' || c == '\\' || c > 0x7e {
+			return i
+		}
+	}
+	return -1
 }
 
 // stringList reads a claim that is a string or an array of non-empty strings.

@@ -118,7 +118,9 @@ type resourceState struct {
 // invalid_server_metadata), never first at request time: no resource,
 // an invalid or duplicated resource identifier, two resources whose metadata
 // would be served at the same path, an invalid or duplicated issuer, given
-// metadata that fails [ValidateServerConfig] or whose issuer does not match.
+// metadata whose issuer does not match or whose jwks_uri breaks the URL
+// policy. What the metadata lacks for MCP clients (PKCE, the code flow,
+// registration) is logged as a warning once per issuer, never refused.
 // New makes no network request: discovered servers are fetched on first use
 // (call [Auth.Prefetch] to fetch them at start-up).
 func New(cfg Config) (*Auth, error) {
@@ -231,9 +233,10 @@ func (a *Auth) addServer(as AuthServer) (*serverState, error) {
 	s := &serverState{issuer: iss, typ: typ, allowHTTP: a.allowHTTP, fetch: a.fetch, policy: a.policy}
 	if as.Metadata != nil {
 		m := *as.Metadata
-		if err := checkServerMetadata(&m, a.allowHTTP, a.log); err != nil {
+		if err := checkServerMetadata(&m, a.allowHTTP); err != nil {
 			return nil, err
 		}
+		s.checkClientRequirements(&m)
 		s.meta.Store(&m)
 	}
 	a.servers[iss] = s

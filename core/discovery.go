@@ -92,13 +92,15 @@ type FetchOptions struct {
 //
 //   - CodeFetchServerConfigError: the request failed, the status was not
 //     2xx, or the body was over the size limit;
-//   - CodeInvalidServerMetadata: the body is not a JSON object, misses a
-//     required field (RFC 8414 §2), or its "issuer" differs from issuer
-//     (RFC 8414 §3.3: the reference libraries skip this check, which opens
-//     the door to mix-up attacks); for a mismatch, the error's Expected and
-//     Actual are the two issuers.
+//   - CodeInvalidServerMetadata: the body is not a JSON object, has no
+//     "issuer", or its "issuer" differs from issuer (RFC 8414 §3.3: the
+//     reference libraries skip this check, which opens the door to mix-up
+//     attacks); for a mismatch, the error's Expected and Actual are the two
+//     issuers.
 //
-// It does not apply [ValidateServerConfig]; [New] does, for every server.
+// Only what verifying a token needs is checked: the members MCP clients use
+// (authorization and token endpoints, PKCE, registration) are not, since a
+// resource server does not need them; package inspect reports them.
 func FetchServerConfig(ctx context.Context, issuer string, typ ServerType, opts ...FetchOptions) (AuthServer, error) {
 	var o FetchOptions
 	if len(opts) > 0 {
@@ -138,8 +140,11 @@ func (f *fetcher) discover(ctx context.Context, issuer, wellKnown string) (*Auth
 	return decodeServerMetadata(res.body, issuer, wellKnown)
 }
 
-// decodeServerMetadata parses a discovery document and checks the fields
-// every use needs.
+// decodeServerMetadata parses a discovery document and checks what every use
+// needs: an "issuer" equal to the configured one. The other members RFC 8414
+// §2 requires (authorization_endpoint, token_endpoint,
+// response_types_supported) are used by clients, not by a resource server,
+// so their absence is only warned about (see checkClientRequirements).
 func decodeServerMetadata(body []byte, issuer, from string) (*AuthServerMetadata, error) {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 || body[0] != '{' {
@@ -149,8 +154,8 @@ func decodeServerMetadata(body []byte, issuer, from string) (*AuthServerMetadata
 	if err := json.Unmarshal(body, &m); err != nil {
 		return nil, &Error{Code: CodeInvalidServerMetadata, Detail: from, Err: err}
 	}
-	if missing := m.missingRequired(); len(missing) > 0 {
-		return nil, &Error{Code: CodeInvalidServerMetadata, Detail: fmt.Sprintf("%s: missing %s (RFC 8414 §2)", from, strings.Join(missing, ", "))}
+	if m.Issuer == "" {
+		return nil, &Error{Code: CodeInvalidServerMetadata, Detail: fmt.Sprintf("%s: missing issuer (RFC 8414 §2)", from)}
 	}
 	if m.Issuer != issuer {
 		return nil, &Error{Code: CodeInvalidServerMetadata, Expected: issuer, Actual: m.Issuer,

@@ -65,18 +65,14 @@ var fuzzJWKSSeeds = []string{
 
 // FuzzParseJWKS: any body is either refused as a whole, or split into
 // usable keys and skipped JWKs that account for every examined JWK, each
-// usable key fitting its type and algorithm; InspectJWKS agrees; never a
-// panic, never a network request (x5u is not fetched).
+// usable key fitting its type and algorithm (inspect.JWKS agrees: its own
+// fuzz target); never a panic, never a network request (x5u is not fetched).
 func FuzzParseJWKS(f *testing.F) {
 	for _, seed := range fuzzJWKSSeeds {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		keys, skipped, err := parseJWKS(body)
-		usable, problems, ierr := InspectJWKS(body)
-		if (err == nil) != (ierr == nil) || len(usable) != len(keys) || len(problems) != len(skipped) {
-			t.Fatalf("parseJWKS: %d keys, %d skipped, %v; InspectJWKS: %d, %d, %v", len(keys), len(skipped), err, len(usable), len(problems), ierr)
-		}
 		if err != nil {
 			if keys != nil || skipped != nil {
 				t.Fatal("keys returned with an error")

@@ -70,12 +70,20 @@ func (b *Bearer) verifyJWT(ctx context.Context, token string) (*AuthInfo, error)
 	if err != nil {
 		return nil, b.parseError(t, v, err)
 	}
+	// The grants (ScopeClaims) are read from the claims here, before the
+	// cache keeps the result: a handler that edits the (shared, read-only
+	// by contract) Claims map of its AuthInfo cannot change what a later
+	// request with the same token is granted.
+	info, err := b.grants.apply(v.info)
+	if err != nil {
+		return nil, err
+	}
 	if b.cache != nil {
 		// The cache keeps its own copy: the AuthInfo returned now is the
 		// request's, and its handler may edit it.
-		b.cache.put(d, &cachedToken{info: v.info.forRequest(""), keys: v.ks, keyIDs: v.keyIDs}, v.info.ExpiresAt, b.now())
+		b.cache.put(d, &cachedToken{info: info.forRequest(""), keys: v.ks, keyIDs: v.keyIDs}, info.ExpiresAt, b.now())
 	}
-	return v.info, nil
+	return info, nil
 }
 
 // verification is the state of one token's verification, shared by the

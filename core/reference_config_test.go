@@ -46,8 +46,8 @@ func TestReferenceConfiguration(t *testing.T) {
 			resource("https://api.example.com/resource1", valid), resource("https://api.example.com/resource2", valid)}}, nil, ""},
 		{"JS-071 JS-073 discovered and mixed servers (not fetched at New)", mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{
 			resource("https://api.example.com/resource1", valid, mcpauth.Discover("https://discovery-auth.example.com", mcpauth.OIDC))}}, nil, ""},
-		{"PY-025 JS-119 given metadata failing the MCP requirements (Python ignores it in resource mode; we refuse)", mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{
-			resource("https://api.example.com", noPKCE)}}, mcpauth.CodeInvalidServerConfig, "pkce_not_supported"},
+		{"PY-025 JS-119 given metadata without PKCE: a client requirement, warned about, not refused (as Python in resource mode)", mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{
+			resource("https://api.example.com", noPKCE)}}, nil, ""},
 		{"PY-031 resource that is not a URL (Python accepts my-api-2; we refuse)", mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{
 			resource("my-api-2", valid)}}, mcpauth.CodeInvalidServerConfig, `"my-api-2"`},
 		{"resource with a fragment (RFC 8707 §2)", mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{

@@ -226,8 +226,8 @@ func (a *App) LocalURL() string {
 func (a *App) MetadataURL() string { return a.Bearer.ResourceMetadataURL() }
 
 // PrintBanner writes what a developer needs to call the server: where it
-// listens, which issuer it trusts and, with the development issuer, a token
-// and ready curl commands.
+// listens, which issuer it trusts, how an MCP client connects and, with the
+// development issuer, a token and ready curl commands.
 func (a *App) PrintBanner(w io.Writer) {
 	p := func(format string, args ...any) { _, _ = fmt.Fprintf(w, format, args...) }
 	p("MCP server (%s) listening on %s\n", a.Options.Name, a.LocalURL())
@@ -238,6 +238,9 @@ func (a *App) PrintBanner(w io.Writer) {
 	}
 	if a.Dev == nil {
 		p("  issuer:            %s (%s)\n", a.Issuer, a.Config.IssuerType)
+		p("\nConnect an MCP client (e.g. the MCP Inspector, transport Streamable HTTP) to %s:\n", a.LocalURL())
+		p("it reads the resource metadata, signs in at %s and requests a token for %s.\n", a.Issuer, a.Resource)
+		p("Check the set-up: go run ./tools/cmd/mcpauth-check %s\n\n", a.LocalURL())
 		return
 	}
 	p("\nNo %s set: started a development issuer at %s (local testing only).\n", EnvIssuer, a.Issuer)
@@ -245,7 +248,12 @@ func (a *App) PrintBanner(w io.Writer) {
 	for _, c := range a.Options.Calls {
 		p("\nCall %s:\n\n%s\n", c.Name, CurlCommand(a.LocalURL(), a.DevToken, c))
 	}
-	p("\n")
+	p("\nConnect an MCP client (e.g. the MCP Inspector, transport Streamable HTTP) to %s\n", a.LocalURL())
+	p("with the token above as its bearer token (Inspector: Authentication > Bearer Token).\n")
+	p("The development issuer has no sign-in: it publishes only its keys, no authorization,\n")
+	p("token or registration endpoint, so a client cannot obtain a token from it by itself.\n")
+	p("To sign in through a real provider, set %s (see docs/providers.md).\n", EnvIssuer)
+	p("Check the set-up: go run ./tools/cmd/mcpauth-check -token <token> %s\n\n", a.LocalURL())
 }
 
 // CurlCommand returns a shell command calling tool c on url with token: a

@@ -25,6 +25,7 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
+	"github.com/go-mcpauth/mcpauth/core/inspect"
 	"github.com/go-mcpauth/mcpauth/examples/internal/app"
 	"github.com/go-mcpauth/mcpauth/examples/internal/testop"
 )
@@ -279,7 +280,15 @@ func StartProvider(t *testing.T, resource string) *Provider {
 	if err != nil {
 		t.Fatalf("discover the provider: %v", err)
 	}
-	if v := mcpauth.ValidateServerConfig(*as.Metadata); !v.Valid {
+	// The provider must offer MCP clients the code flow with PKCE S256;
+	// how clients register is not exercised here.
+	v := inspect.ServerMetadata(*as.Metadata)
+	for _, w := range v.Warnings {
+		if w.Code != inspect.DynamicRegistrationMissing && w.Code != inspect.ClientIDMetadataDocumentMissing {
+			v.Errors = append(v.Errors, w)
+		}
+	}
+	if len(v.Errors) > 0 {
 		t.Fatalf("the provider does not meet the MCP requirements: %+v", v.Errors)
 	}
 	return &Provider{Provider: op, tokenURL: as.Metadata.TokenEndpoint}
