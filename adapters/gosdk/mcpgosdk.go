@@ -154,11 +154,13 @@ func Middleware(opts ...Option) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		// RequireBearerToken sees a request whose Authorization header is
 		// the placeholder; next gets the original header back.
+		// The AuthInfo leaves the context here (it travels on in the
+		// TokenInfo), so that no SDK session keeps a stale one.
 		bridged := require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if orig, ok := r.Context().Value(origHeaderKey{}).(http.Header); ok {
 				r.Header = orig
 			}
-			next.ServeHTTP(w, r)
+			next.ServeHTTP(w, r.WithContext(withoutAuthInfo(r.Context())))
 		}))
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if _, ok := mcpauth.AuthInfoFromContext(r.Context()); !ok {
@@ -196,6 +198,14 @@ type origHeaderKey struct{}
 // client sees is mcpauth's. A request without an AuthInfo is answered with
 // 500 unless [AllowAnonymous] is given.
 //
+// The SDK handler gets the request without its [mcpauth.AuthInfo] in the
+// context: a stateful SDK handler would keep the session creator's AuthInfo
+// in the context of every later handler of the session. Add
+// [ContextMiddleware] to the server so that handlers find the current
+// request's caller in ctx; without it [mcpauth.AuthInfoFromContext] reports
+// no caller in handlers, never a stale one.
+//
+//	server.AddReceivingMiddleware(mcpgosdk.ContextMiddleware())
 //	mux.Handle("/mcp", bearer.Middleware()(mcpgosdk.Handler(mcp.NewStreamableHTTPHandler(getServer, nil))))
 func Handler(h http.Handler, opts ...Option) http.Handler {
 	return Middleware(opts...)(h)

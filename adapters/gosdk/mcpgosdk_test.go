@@ -30,6 +30,8 @@ type seen struct {
 	HasAuthInfo  bool              `json:"has_auth_info"`
 	AuthInfo     *mcpauth.AuthInfo `json:"auth_info"`
 	SameInfo     bool              `json:"same_info"` // the context's AuthInfo is the bridged one
+	HasCtxInfo   bool              `json:"has_ctx_info"`
+	CtxInfo      *mcpauth.AuthInfo `json:"ctx_info"` // mcpauth.AuthInfoFromContext(ctx)
 }
 
 // whoami is the test tool: it reports what the SDK and the bridge hand it.
@@ -42,6 +44,7 @@ func whoami(ctx context.Context, req *mcp.CallToolRequest, _ struct{}) (*mcp.Cal
 	s.AuthInfo, s.HasAuthInfo = mcpgosdk.AuthInfo(req)
 	if fromCtx, ok := mcpauth.AuthInfoFromContext(ctx); ok {
 		s.SameInfo = fromCtx == s.AuthInfo
+		s.HasCtxInfo, s.CtxInfo = true, fromCtx
 	}
 	b, err := json.Marshal(s)
 	if err != nil {
@@ -62,6 +65,9 @@ type stackOptions struct {
 	stateless  bool
 	bridgeOpts []mcpgosdk.Option
 	noBearer   bool // mount the bridge without the bearer middleware
+	noBridge   bool // mount the SDK handler without the bridge (Handler)
+	noContext  bool // leave ContextMiddleware out of the server
+	register   func(*mcp.Server)
 	optional   bool // mount the bearer middleware with mcpauth.Optional()
 	jwtOpts    []mcpauth.JWTOption
 }
@@ -89,11 +95,20 @@ func newStack(t *testing.T, o stackOptions) *stack {
 	}
 
 	server := mcp.NewServer(&mcp.Implementation{Name: "test", Version: "v0.0.1"}, nil)
+	if !o.noContext {
+		server.AddReceivingMiddleware(mcpgosdk.ContextMiddleware())
+	}
 	mcp.AddTool(server, &mcp.Tool{Name: "whoami", Description: "who is calling"}, whoami)
+	if o.register != nil {
+		o.register(server)
+	}
 	sdk := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server },
 		&mcp.StreamableHTTPOptions{Stateless: o.stateless})
 
-	h := mcpgosdk.Handler(sdk, append([]mcpgosdk.Option{mcpgosdk.WithLogger(slog.New(slog.DiscardHandler))}, o.bridgeOpts...)...)
+	var h http.Handler = sdk
+	if !o.noBridge {
+		h = mcpgosdk.Handler(sdk, append([]mcpgosdk.Option{mcpgosdk.WithLogger(slog.New(slog.DiscardHandler))}, o.bridgeOpts...)...)
+	}
 	switch {
 	case o.noBearer:
 	case o.optional:
@@ -201,12 +216,10 @@ func TestToolReadsCaller(t *testing.T) {
 			if !s.AuthInfo.ExpiresAt.Equal(exp) {
 				t.Errorf("AuthInfo.ExpiresAt = %v, want %v", s.AuthInfo.ExpiresAt, exp)
 			}
-			// A stateless handler runs the tool in the request's context; a
-			// stateful one in the session's, which does not carry the
-			// request's values: req.Extra (mcpgosdk.AuthInfo) is the one
-			// place that has the caller in both modes, as the README says.
-			if s.SameInfo != stateless {
-				t.Errorf("tool context carries the AuthInfo: %v, want %v (SDK behaviour changed: update the README)", s.SameInfo, stateless)
+			// ContextMiddleware puts the request's AuthInfo in ctx, in both
+			// modes: the very pointer mcpgosdk.AuthInfo(req) returns.
+			if !s.SameInfo {
+				t.Errorf("ctx AuthInfo = %+v, want the request's %p", s.CtxInfo, s.AuthInfo)
 			}
 		})
 	}
