@@ -16,7 +16,7 @@
 // # Wiring
 //
 //	mcpServer := server.NewMCPServer("example", "1.0.0")
-//	mcpServer.AddTool(mcp.NewTool("whoami"), whoami)
+//	mcpServer.AddTool(mcp.NewTool("whoami", mcp.WithDescription("Who is calling")), whoami)
 //	streamable := server.NewStreamableHTTPServer(mcpServer, server.WithStateful(true))
 //
 //	mux.Handle("/.well-known/oauth-protected-resource/", auth.MetadataHandler())
@@ -24,7 +24,7 @@
 //
 // and in a tool handler:
 //
-//	func whoami(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+//	func whoami(ctx context.Context, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 //		info, ok := mcpauth.AuthInfoFromContext(ctx)
 //		...
 //	}
