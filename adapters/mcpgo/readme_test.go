@@ -32,15 +32,29 @@ func TestReadmeMatchesExample(t *testing.T) {
 		t.Errorf("README.md: %d go blocks, want the wiring and the tool", blocks)
 	}
 
-	var doc []string
+	// Each code block of the package doc: its lines, in order, in the example.
+	var docBlocks [][]string
+	in := false
 	for _, l := range lines(t, "doc.go") {
-		if strings.HasPrefix(l, "//\t") && !strings.HasSuffix(l, "...") {
-			doc = append(doc, strings.TrimPrefix(l, "//"))
+		code := strings.HasPrefix(l, "//\t")
+		switch {
+		case code && !in:
+			docBlocks = append(docBlocks, nil)
+			fallthrough
+		case code:
+			if !strings.HasSuffix(l, "...") {
+				docBlocks[len(docBlocks)-1] = append(docBlocks[len(docBlocks)-1], strings.TrimPrefix(l, "//"))
+			}
 		}
+		in = code
 	}
-	doc = trimmed(doc)
-	if len(doc) < 6 || !inOrder(example, doc) {
-		t.Errorf("doc.go's code lines do not all appear, in order, in example_test.go:\n%s", strings.Join(doc, "\n"))
+	if len(docBlocks) < 2 {
+		t.Errorf("doc.go: %d code blocks, want the wiring and the tool", len(docBlocks))
+	}
+	for _, b := range docBlocks {
+		if b = trimmed(b); !inOrder(example, b) {
+			t.Errorf("doc.go's code lines do not all appear, in order, in example_test.go:\n%s", strings.Join(b, "\n"))
+		}
 	}
 }
 
