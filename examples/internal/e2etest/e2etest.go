@@ -122,16 +122,21 @@ func (s *SwapTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // official SDK client over streamable HTTP.
 func Connect(t *testing.T, url, token string) (*mcp.ClientSession, error) {
 	t.Helper()
-	return connect(t, url, bearerTransport{token})
+	return connect(t, url, bearerTransport{token}, "")
 }
 
-// ConnectWith is Connect with a token the test can change.
-func ConnectWith(t *testing.T, url string, tr *SwapTransport) (*mcp.ClientSession, error) {
+// SessionProtocol is the last MCP protocol version with sessions
+// (2026-07-28 has none): clients that want a stateful session ask for it.
+const SessionProtocol = "2025-11-25"
+
+// ConnectWith is Connect with a token the test can change and the protocol
+// version to ask for ("" for the SDK's latest).
+func ConnectWith(t *testing.T, url string, tr *SwapTransport, protocolVersion string) (*mcp.ClientSession, error) {
 	t.Helper()
-	return connect(t, url, tr)
+	return connect(t, url, tr, protocolVersion)
 }
 
-func connect(t *testing.T, url string, tr http.RoundTripper) (*mcp.ClientSession, error) {
+func connect(t *testing.T, url string, tr http.RoundTripper, protocolVersion string) (*mcp.ClientSession, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
@@ -141,7 +146,7 @@ func connect(t *testing.T, url string, tr http.RoundTripper) (*mcp.ClientSession
 		HTTPClient:           &http.Client{Transport: tr, Timeout: timeout},
 		DisableStandaloneSSE: true, // no GET stream: the tests only call tools
 		MaxRetries:           -1,
-	}, nil)
+	}, &mcp.ClientSessionOptions{ProtocolVersion: protocolVersion})
 	if err != nil {
 		return nil, err
 	}
@@ -425,10 +430,15 @@ func run(t *testing.T, opts app.Options, serve app.ServeFunc, stateless string) 
 	Serve(t, a, serve)
 
 	t.Run("whoami follows the caller", func(t *testing.T) {
-		// One client session (stateful: one MCP session), three tokens.
+		// One client session (stateful: one MCP session, on the last
+		// protocol version that has them), three tokens.
 		tr := &SwapTransport{}
 		tr.Set(op.Token(t))
-		cs, err := ConnectWith(t, resource, tr)
+		protocol := ""
+		if !cfg.Stateless {
+			protocol = SessionProtocol
+		}
+		cs, err := ConnectWith(t, resource, tr, protocol)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -604,7 +614,9 @@ func RunDev(t *testing.T, opts app.Options, serve app.ServeFunc) *app.App {
 		if !strings.Contains(banner.String(), `"method":"initialize"`) || !strings.Contains(banner.String(), "Mcp-Session-Id: <id>") {
 			t.Errorf("stateful banner does not explain sessions:\n%s", banner.String())
 		}
-		cs, err := Connect(t, b.LocalURL(), b.DevToken)
+		tr := &SwapTransport{}
+		tr.Set(b.DevToken)
+		cs, err := ConnectWith(t, b.LocalURL(), tr, SessionProtocol)
 		if err != nil {
 			t.Fatal(err)
 		}
