@@ -34,8 +34,8 @@ type seen struct {
 	CtxInfo      *mcpauth.AuthInfo `json:"ctx_info"` // mcpauth.AuthInfoFromContext(ctx)
 }
 
-// whoami is the test tool: it reports what the SDK and the bridge hand it.
-func whoami(ctx context.Context, req *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, any, error) {
+// reportCaller is the test tool: it reports what the SDK and the bridge hand it.
+func reportCaller(ctx context.Context, req *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, any, error) {
 	var s seen
 	if ti := req.Extra.TokenInfo; ti != nil {
 		s.HasTokenInfo = true
@@ -98,7 +98,7 @@ func newStack(t *testing.T, o stackOptions) *stack {
 	if !o.noContext {
 		server.AddReceivingMiddleware(mcpgosdk.ContextMiddleware())
 	}
-	mcp.AddTool(server, &mcp.Tool{Name: "whoami", Description: "who is calling"}, whoami)
+	mcp.AddTool(server, &mcp.Tool{Name: "whoami", Description: "who is calling"}, reportCaller)
 	if o.register != nil {
 		o.register(server)
 	}
