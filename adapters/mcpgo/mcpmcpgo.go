@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
 )
@@ -132,6 +133,7 @@ func Handler(h http.Handler, opts ...Option) http.Handler {
 type bridge struct {
 	cfg  config
 	next http.Handler
+	macs sync.Pool // of *macState
 }
 
 func (b *bridge) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"hash"
 	"net/http"
 	"strings"
 )
@@ -49,13 +50,30 @@ func (b *bridge) open(sealed, user string) (id string, ok bool) {
 	return id, hmac.Equal(got, b.mac(id, user))
 }
 
+// macState is a reusable HMAC and its input buffer (pooled: a fresh
+// hmac.New costs several allocations per request).
+type macState struct {
+	h   hash.Hash
+	buf []byte
+	sum []byte
+}
+
+// mac returns the MAC of id for user, in a new slice of macLen bytes.
 func (b *bridge) mac(id, user string) []byte {
-	m := hmac.New(sha256.New, b.cfg.key)
-	m.Write([]byte(macDomain))
-	m.Write([]byte(id))
-	m.Write([]byte{0})
-	m.Write([]byte(user))
-	return m.Sum(nil)[:macLen]
+	st, _ := b.macs.Get().(*macState)
+	if st == nil {
+		st = &macState{h: hmac.New(sha256.New, b.cfg.key)}
+	}
+	st.h.Reset()
+	st.buf = append(append(append(append(st.buf[:0], macDomain...), id...), 0), user...)
+	st.h.Write(st.buf)
+	st.sum = st.h.Sum(st.sum[:0])
+	out := make([]byte, macLen)
+	copy(out, st.sum)
+	if cap(st.buf) <= 4096 { // do not keep a huge user id's buffer around
+		b.macs.Put(st)
+	}
+	return out
 }
 
 // sessionWriter seals the Mcp-Session-Id that mcp-go sets on a response
