@@ -163,6 +163,13 @@ func Middleware(opts ...Option) func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r.WithContext(withoutAuthInfo(r.Context())))
 		}))
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+				// A CORS preflight, which the bearer middleware passes
+				// unauthenticated (browsers send it without credentials):
+				// no MCP handler runs for it.
+				next.ServeHTTP(w, r.WithContext(withoutAuthInfo(r.Context())))
+				return
+			}
 			if _, ok := mcpauth.AuthInfoFromContext(r.Context()); !ok {
 				if cfg.allowAnonymous {
 					next.ServeHTTP(w, r)
@@ -196,7 +203,9 @@ type origHeaderKey struct{}
 // The token is not verified again, and the SDK's own checks (header syntax,
 // expiry without leeway, missing expiry) are turned off, so every refusal a
 // client sees is mcpauth's. A request without an AuthInfo is answered with
-// 500 unless [AllowAnonymous] is given.
+// 500 unless [AllowAnonymous] is given; a CORS preflight (OPTIONS with
+// Access-Control-Request-Method), which the bearer middleware passes
+// unauthenticated, goes to the SDK handler as it is.
 //
 // The SDK handler gets the request without its [mcpauth.AuthInfo] in the
 // context: a stateful SDK handler would keep the session creator's AuthInfo

@@ -414,6 +414,42 @@ func TestWithoutAuthInfo(t *testing.T) {
 	}
 }
 
+// TestPreflightPassesThrough: a CORS preflight, which the bearer middleware
+// passes unauthenticated, reaches the SDK handler (no MCP handler runs for
+// OPTIONS), where any other request without an AuthInfo gets 500.
+func TestPreflightPassesThrough(t *testing.T) {
+	var reached bool
+	var hadInfo bool
+	h := mcpgosdk.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached = true
+		_, hadInfo = mcpauth.AuthInfoFromContext(r.Context())
+		w.WriteHeader(http.StatusNoContent)
+	}), mcpgosdk.WithLogger(slog.New(slog.DiscardHandler)))
+	tests := []struct {
+		name    string
+		header  string
+		status  int
+		reached bool
+	}{
+		{"preflight", "POST", http.StatusNoContent, true},
+		{"plain OPTIONS", "", http.StatusInternalServerError, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			reached, hadInfo = false, false
+			req := httptest.NewRequest(http.MethodOptions, "/mcp", nil)
+			if tc.header != "" {
+				req.Header.Set("Access-Control-Request-Method", tc.header)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != tc.status || reached != tc.reached || hadInfo {
+				t.Errorf("status %d reached %v AuthInfo %v; want %d %v false", rec.Code, reached, hadInfo, tc.status, tc.reached)
+			}
+		})
+	}
+}
+
 func TestTokenInfo(t *testing.T) {
 	exp := time.Unix(1_900_000_000, 0)
 	info := &mcpauth.AuthInfo{Token: "t", Issuer: "https://as", Subject: "alice", Scopes: []string{"a", "b"}, ExpiresAt: exp}

@@ -119,7 +119,9 @@ func Middleware(opts ...Option) func(http.Handler) http.Handler {
 //     session of its own (MCP streamable HTTP transport, session management)
 //     and learns nothing about the other user's session.
 //   - A request without an AuthInfo is answered 500 and logged: the bearer
-//     middleware is missing. [AllowAnonymous] lets it through.
+//     middleware is missing. [AllowAnonymous] lets it through. CORS
+//     preflights (OPTIONS with Access-Control-Request-Method), which the
+//     bearer middleware passes unauthenticated, go to mcp-go as they are.
 //
 // The token is not verified again: every 401/403/503 a client sees is
 // mcpauth's.
@@ -137,6 +139,14 @@ type bridge struct {
 }
 
 func (b *bridge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if isPreflight(r) {
+		// The bearer middleware passes CORS preflights unauthenticated
+		// (browsers send them without credentials): mcp-go answers them
+		// (WithStreamableHTTPCORS) without running any handler or touching
+		// a session.
+		b.next.ServeHTTP(w, r)
+		return
+	}
 	info, ok := mcpauth.AuthInfoFromContext(r.Context())
 	if !ok && !b.cfg.allowAnonymous {
 		b.cfg.logger.ErrorContext(r.Context(), "mcpmcpgo: request without mcpauth.AuthInfo; mount the mcpauth bearer middleware in front of the bridge, or use mcpmcpgo.AllowAnonymous",
@@ -169,6 +179,12 @@ func (b *bridge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r = r2
 	}
 	b.next.ServeHTTP(newSessionWriter(w, func(id string) string { return b.seal(id, user) }), r)
+}
+
+// isPreflight reports whether r is a CORS preflight: OPTIONS with an
+// Access-Control-Request-Method header (Fetch standard).
+func isPreflight(r *http.Request) bool {
+	return r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
 }
 
 // principal is the string sessions are bound to: "u:" and the user id of an

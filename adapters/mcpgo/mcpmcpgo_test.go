@@ -77,6 +77,7 @@ type stackOptions struct {
 	noBearer   bool
 	optional   bool
 	iss        *mcpauthtest.Issuer // share an issuer between stacks
+	streamOpts []server.StreamableHTTPOption
 }
 
 func newStack(t *testing.T, o stackOptions) *stack {
@@ -122,6 +123,7 @@ func newStack(t *testing.T, o stackOptions) *stack {
 	case "stateless":
 		opts = append(opts, server.WithStateLess(true))
 	}
+	opts = append(opts, o.streamOpts...)
 	h := mcpmcpgo.Handler(server.NewStreamableHTTPServer(s, opts...),
 		append([]mcpmcpgo.Option{mcpmcpgo.WithLogger(slog.New(slog.DiscardHandler))}, o.bridgeOpts...)...)
 	switch {
@@ -487,6 +489,24 @@ func TestWithoutAuthInfo(t *testing.T) {
 		}
 		if n := st.calls.Load(); n != 0 {
 			t.Errorf("tool ran %d times", n)
+		}
+	})
+	t.Run("CORS preflight reaches mcp-go", func(t *testing.T) {
+		st := newStack(t, stackOptions{mode: "stateful", noBearer: true, streamOpts: []server.StreamableHTTPOption{
+			server.WithStreamableHTTPCORS(server.WithCORSAllowedOrigins("https://app.example.com")),
+		}})
+		req, _ := http.NewRequest(http.MethodOptions, st.url, nil)
+		req.Header.Set("Origin", "https://app.example.com")
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "authorization, mcp-session-id")
+		r := mcpauthtest.Do(t, req)
+		if r.Status >= 300 || r.Header.Get("Access-Control-Allow-Origin") != "https://app.example.com" {
+			t.Errorf("preflight: %d %v %s", r.Status, r.Header, r.Body)
+		}
+		// A plain OPTIONS is no preflight: the bridge still wants a caller.
+		req, _ = http.NewRequest(http.MethodOptions, st.url, nil)
+		if r := mcpauthtest.Do(t, req); r.Status != http.StatusInternalServerError {
+			t.Errorf("OPTIONS without Access-Control-Request-Method: %d", r.Status)
 		}
 	})
 	t.Run("optional middleware", func(t *testing.T) {
