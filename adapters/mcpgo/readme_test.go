@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// TestReadmeMatchesExample keeps every Go block of README.md a contiguous
-// part of example_test.go, which is compiled and run as ExampleHandler (and
+// TestReadmeMatchesExample keeps every Go block of README.md, below its
+// "// Fragment" first line (for the reader and the repository's
+// documentation check), a contiguous part of example_test.go, which is compiled and run as ExampleHandler (and
 // the doc's wiring lines in order in it).
 func TestReadmeMatchesExample(t *testing.T) {
 	example := trimmed(lines(t, "example_test.go"))
@@ -24,7 +25,12 @@ func TestReadmeMatchesExample(t *testing.T) {
 		}
 		block, rest, _ = strings.Cut(rest, "```")
 		blocks++
-		if want := trimmed(strings.Split(block, "\n")); !contiguous(example, want) {
+		want := trimmed(strings.Split(block, "\n"))
+		if len(want) == 0 || !strings.HasPrefix(want[0], "// Fragment") {
+			t.Errorf("README.md block %d does not start with a // Fragment line:\n%s", blocks, block)
+			continue
+		}
+		if want = want[1:]; !contiguous(example, want) {
 			t.Errorf("README.md block %d is not a part of example_test.go:\n%s", blocks, block)
 		}
 	}
