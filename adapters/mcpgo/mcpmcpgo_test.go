@@ -315,6 +315,14 @@ func TestContextFollowsRequest(t *testing.T) {
 			if r := post(t, st.url, bob, sealed); r.Status != http.StatusNotFound || strings.Contains(string(r.Body), "alice") {
 				t.Errorf("bob's POST on alice's session: %d %s", r.Status, r.Body)
 			}
+			get, _ := http.NewRequest(http.MethodGet, st.url, nil) // the session's event stream
+			get.Header.Set("Authorization", "Bearer "+bob)
+			get.Header.Set("Accept", "text/event-stream")
+			get.Header.Set("Mcp-Protocol-Version", legacyProtocol)
+			get.Header.Set("Mcp-Session-Id", sealed)
+			if r := mcpauthtest.Do(t, get); r.Status != http.StatusNotFound {
+				t.Errorf("bob's GET stream of alice's session: %d %s", r.Status, r.Body)
+			}
 			del, _ := http.NewRequest(http.MethodDelete, st.url, nil)
 			del.Header.Set("Authorization", "Bearer "+bob)
 			del.Header.Set("Mcp-Session-Id", sealed)
