@@ -18,6 +18,7 @@ const (
 	EnvResource       = "MCP_RESOURCE_IDENTIFIER"
 	EnvAudience       = "MCP_AUTH_AUDIENCE"
 	EnvRequiredScopes = "MCP_REQUIRED_SCOPES"
+	EnvStateless      = "MCP_STATELESS"
 	EnvPort           = "PORT"
 	EnvAddr           = "ADDR"
 )
@@ -45,6 +46,10 @@ type Config struct {
 	// RequiredScopes must all be granted to every request
 	// (MCP_REQUIRED_SCOPES, space-separated).
 	RequiredScopes []string
+	// Stateless says whether the MCP server keeps no sessions
+	// (MCP_STATELESS: "true", the default, or "false" for stateful
+	// sessions; strconv.ParseBool spellings).
+	Stateless bool
 	// Addr is the listen address: ADDR as given, else ":" + PORT (every
 	// interface, as platforms that set PORT expect), else [DefaultAddr].
 	Addr string
@@ -72,7 +77,7 @@ func configErr(name, format string, args ...any) error {
 // *ConfigError naming the variable for a bad value.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	get := func(name string) string { return strings.TrimSpace(getenv(name)) }
-	cfg := Config{IssuerType: mcpauth.OIDC}
+	cfg := Config{IssuerType: mcpauth.OIDC, Stateless: true}
 
 	switch t := get(EnvIssuerType); strings.ToLower(t) {
 	case "", "oidc":
@@ -107,6 +112,14 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			}
 			cfg.RequiredScopes = append(cfg.RequiredScopes, s)
 		}
+	}
+
+	if v := get(EnvStateless); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return Config{}, configErr(EnvStateless, "want %q or %q, got %q", "true", "false", v)
+		}
+		cfg.Stateless = b
 	}
 
 	addr, port := get(EnvAddr), get(EnvPort)
