@@ -2,14 +2,22 @@ package mcpauth
 
 import "github.com/golang-jwt/jwt/v5"
 
-// DefaultAlgorithms are the JWS algorithms accepted when none are configured:
-// every asymmetric algorithm of RFC 7518 and RFC 8037 that golang-jwt
-// implements. HMAC ("HS*") is never accepted from a JWKS, and "none" never.
-var DefaultAlgorithms = []string{
+// defaultAlgorithms are the algorithms of DefaultAlgorithms; never handed
+// out, so that no caller can change what every JWT() verifier accepts.
+var defaultAlgorithms = [...]string{
 	"RS256", "RS384", "RS512",
 	"PS256", "PS384", "PS512",
 	"ES256", "ES384", "ES512",
 	"EdDSA",
+}
+
+// DefaultAlgorithms returns the JWS algorithms accepted when none are
+// configured: every asymmetric algorithm of RFC 7518 and RFC 8037 that
+// golang-jwt implements (RS256/384/512, PS256/384/512, ES256/384/512,
+// EdDSA). HMAC ("HS*") is never accepted from a JWKS, and "none" never.
+// Each call returns a new slice, which the caller may modify.
+func DefaultAlgorithms() []string {
+	return append([]string(nil), defaultAlgorithms[:]...)
 }
 
 // signingMethods maps each supported algorithm to golang-jwt's implementation.

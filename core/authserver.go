@@ -1,5 +1,7 @@
 package mcpauth
 
+import "github.com/go-mcpauth/mcpauth/core/internal/clientreq"
+
 // ServerType says how an authorization server publishes its metadata.
 type ServerType string
 
@@ -76,24 +78,22 @@ type AuthServerMetadata struct {
 	IntrospectionEndpointAuthSigningAlgValuesSupported []string `json:"introspection_endpoint_auth_signing_alg_values_supported,omitempty"`
 	CodeChallengeMethodsSupported                      []string `json:"code_challenge_methods_supported,omitempty"`
 	UserinfoEndpoint                                   string   `json:"userinfo_endpoint,omitempty"`
+	// ClientIDMetadataDocumentSupported says the server accepts URLs of
+	// client ID metadata documents as client IDs (the registration MCP
+	// 2025-11-25 prefers).
+	ClientIDMetadataDocumentSupported bool `json:"client_id_metadata_document_supported,omitempty"`
 }
 
-// missingRequired lists the members RFC 8414 §2 requires that m lacks, in
-// the order of the RFC.
-func (m *AuthServerMetadata) missingRequired() []string {
-	var missing []string
-	for _, f := range []struct {
-		name  string
-		found bool
-	}{
-		{"issuer", m.Issuer != ""},
-		{"authorization_endpoint", m.AuthorizationEndpoint != ""},
-		{"token_endpoint", m.TokenEndpoint != ""},
-		{"response_types_supported", m.ResponseTypesSupported != nil},
-	} {
-		if !f.found {
-			missing = append(missing, f.name)
-		}
+// clientRequirements is the part of m that says what MCP clients can do
+// with the server (see package clientreq).
+func (m *AuthServerMetadata) clientRequirements() clientreq.Metadata {
+	return clientreq.Metadata{
+		AuthorizationEndpoint:             m.AuthorizationEndpoint,
+		TokenEndpoint:                     m.TokenEndpoint,
+		ResponseTypesSupported:            m.ResponseTypesSupported,
+		GrantTypesSupported:               m.GrantTypesSupported,
+		CodeChallengeMethodsSupported:     m.CodeChallengeMethodsSupported,
+		RegistrationEndpoint:              m.RegistrationEndpoint,
+		ClientIDMetadataDocumentSupported: m.ClientIDMetadataDocumentSupported,
 	}
-	return missing
 }

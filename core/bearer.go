@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // DefaultLeeway is the clock skew allowed on exp, nbf and iat: 60 s, as in
@@ -18,8 +20,7 @@ const DefaultLeeway = 60 * time.Second
 // what a token must hold to pass.
 type BearerOptions struct {
 	// Resource is the protected resource identifier, one of
-	// Config.ProtectedResources; required unless the deprecated Config.Server
-	// mode is used. It selects the trusted authorization servers and is the
+	// Config.ProtectedResources; required. It selects the trusted authorization servers and is the
 	// resource_metadata of the challenges.
 	Resource string
 	// Audience is the value the token's "aud" must be (or contain, for an
@@ -62,33 +63,60 @@ type BearerOptions struct {
 	// TokenCacheMaxAge bounds how long a verification is reused. Zero means
 	// DefaultTokenCacheMaxAge (5 min).
 	TokenCacheMaxAge time.Duration
+	// ScopeClaims chooses the claims whose values are the caller's grants:
+	// they become AuthInfo.Scopes and are what RequiredScopes checks. Each
+	// entry is a claim name or a dotted path into nested objects, such as
+	// "roles" (Microsoft Entra ID app roles), "permissions" (Auth0 RBAC),
+	// "realm_access.roles" or "resource_access.<client>.roles" (Keycloak);
+	// a claim whose exact name contains dots (Auth0's namespaced
+	// "https://example.com/roles") is found first. A value is a string of
+	// space-separated values, an array of strings, or an object whose member
+	// names are the values (ZITADEL's project roles); the values of every
+	// listed claim present are merged in order without duplicates, and a
+	// value that is not an RFC 6749 §3.3 scope-token (a role name with a
+	// space) is left out. List the scope claim too to keep it:
+	// []string{"scp", "roles"}. Default nil: the first present of "scope",
+	// "scopes" and "scp". A VerifyFunc whose AuthInfo has no Claims keeps
+	// its Scopes.
+	ScopeClaims []string
+	// AcceptedClientIDs binds tokens that carry no "aud" claim to this
+	// resource by their client: such a token passes the audience check when
+	// its client_id (else azp) is listed. For providers whose access tokens
+	// have no audience (Amazon Cognito); tokens with an "aud" must still
+	// match Audience. Prefer it to SkipAudienceCheck, which accepts tokens
+	// issued to any client for any resource. Default none.
+	AcceptedClientIDs []string
 }
 
 // Bearer checks the bearer tokens of requests to one protected resource.
-// Build it with [Auth.BearerAuth]; it is safe for concurrent use. The
-// adapters and [Bearer.Middleware] call [Bearer.Authenticate] and answer
-// refusals with [Bearer.ErrorResponse].
+// Build it with [Auth.BearerAuth]; it is safe for concurrent use.
+// [Bearer.Middleware] and the adapters run it through the request flow
+// ([Flow.Check]), which calls [Bearer.Authenticate] and answers refusals
+// with [Bearer.ErrorResponse].
 type Bearer struct {
-	opts        BearerOptions
-	audience    string
-	servers     map[string]*serverState
-	issuers     []string
-	jwt         *jwtVerifier
-	verify      VerifyFunc
-	times       timeRules
-	now         func() time.Time
-	metadataURL string
-	scopeParam  string
-	cache       *tokenCache
-	obs         Observer
-	intro       *introspector // Introspection or JWTOrIntrospection
+	opts         BearerOptions
+	audience     string
+	servers      map[string]*serverState
+	issuers      []string
+	jwt          *jwtVerifier
+	parser       *jwt.Parser   // golang-jwt's, with the verifier's and these options
+	parserLeeway time.Duration // the leeway of parser, for error details
+	verify       VerifyFunc
+	now          func() time.Time
+	metadataURL  string
+	scopeParam   string
+	cache        *tokenCache
+	obs          Observer
+	public       map[string][]byte // the Auth's public documents, by decoded path
+	grants       *grantRules       // ScopeClaims and AcceptedClientIDs (grants.go)
+	intro        *introspector     // Introspection or JWTOrIntrospection (introspection*.go)
 }
 
 // BearerAuth builds the bearer check of one resource, with v verifying the
 // tokens: [JWT] or a [VerifyFunc]. Every configuration error is reported
 // here: a missing or unknown Resource, a nil or misconfigured verifier.
 func (a *Auth) BearerAuth(v Verifier, opts BearerOptions) (*Bearer, error) {
-	b := &Bearer{opts: opts, servers: map[string]*serverState{}, now: a.policy.now, obs: a.policy.obs}
+	b := &Bearer{opts: opts, servers: map[string]*serverState{}, now: a.policy.now, obs: a.policy.obs, public: a.public}
 	var iv *introspectionVerifier
 	if both, ok := v.(*jwtOrIntrospection); ok {
 		if v, iv, ok = both.split(); !ok {
@@ -113,34 +141,22 @@ func (a *Auth) BearerAuth(v Verifier, opts BearerOptions) (*Bearer, error) {
 	default:
 		return nil, configError("unsupported verifier %T", v)
 	}
-	if a.legacy != nil {
-		b.servers[a.legacy.issuer] = a.legacy
-		b.issuers = []string{a.legacy.issuer}
-		if opts.Resource != "" {
-			u, err := ResourceMetadataURL(opts.Resource)
-			if err != nil {
-				return nil, err
-			}
-			b.metadataURL = u
-		}
-	} else {
-		if opts.Resource == "" {
-			return nil, configError("BearerOptions.Resource is required: it must be one of the configured protected resources")
-		}
-		rs, ok := a.resources[opts.Resource]
-		if !ok {
-			known := make([]string, len(a.order))
-			for i, r := range a.order {
-				known[i] = r.resource
-			}
-			return nil, configError("BearerOptions.Resource %q is not a configured protected resource (configured: %s)", opts.Resource, strings.Join(known, ", "))
-		}
-		for _, s := range rs.servers {
-			b.servers[s.issuer] = s
-		}
-		b.issuers = rs.issuers
-		b.metadataURL = rs.metadataURL
+	if opts.Resource == "" {
+		return nil, configError("BearerOptions.Resource is required: it must be one of the configured protected resources")
 	}
+	rs, ok := a.resources[opts.Resource]
+	if !ok {
+		known := make([]string, len(a.order))
+		for i, r := range a.order {
+			known[i] = r.resource
+		}
+		return nil, configError("BearerOptions.Resource %q is not a configured protected resource (configured: %s)", opts.Resource, strings.Join(known, ", "))
+	}
+	for _, s := range rs.servers {
+		b.servers[s.issuer] = s
+	}
+	b.issuers = rs.issuers
+	b.metadataURL = rs.metadataURL
 	if len(b.issuers) == 0 {
 		return nil, configError("resource %q trusts no authorization server: set its AuthorizationServers", opts.Resource)
 	}
@@ -157,6 +173,10 @@ func (a *Auth) BearerAuth(v Verifier, opts BearerOptions) (*Bearer, error) {
 		}
 	}
 	b.scopeParam = strings.Join(opts.RequiredScopes, " ")
+	var err error
+	if b.grants, err = newGrantRules(opts); err != nil {
+		return nil, err
+	}
 	leeway := opts.Leeway
 	switch {
 	case leeway == 0:
@@ -164,9 +184,8 @@ func (a *Auth) BearerAuth(v Verifier, opts BearerOptions) (*Bearer, error) {
 	case leeway < 0:
 		leeway = 0
 	}
-	b.times = timeRules{leeway: leeway}
 	if b.jwt != nil {
-		b.times.requireExp = b.jwt.requireExp
+		b.parser, b.parserLeeway = newParser(b.jwt, leeway, b.now), leeway
 		size := opts.TokenCacheSize
 		if size == 0 {
 			size = DefaultTokenCacheSize
@@ -174,34 +193,35 @@ func (a *Auth) BearerAuth(v Verifier, opts BearerOptions) (*Bearer, error) {
 		b.cache = newTokenCache(size, orDefault(opts.TokenCacheMaxAge, DefaultTokenCacheMaxAge))
 	}
 	if iv != nil {
-		intro, err := newIntrospector(a, b, iv)
-		if err != nil {
+		if b.intro, err = newIntrospector(a, b, iv, leeway); err != nil {
 			return nil, err
 		}
-		b.intro = intro
 	}
 	return b, nil
 }
 
-// Resource returns the protected resource identifier of b.
-func (b *Bearer) Resource() string { return b.opts.Resource }
-
-// ResourceMetadataURL returns the resource_metadata URL of b's challenges
-// (empty in the deprecated mode without Resource).
+// ResourceMetadataURL returns the resource_metadata URL of b's challenges.
 func (b *Bearer) ResourceMetadataURL() string { return b.metadataURL }
 
 // Authenticate checks the request's credentials, given every value of its
-// Authorization header (see [ExtractBearerToken]). It returns the caller's
-// AuthInfo, or an error to answer with [Bearer.ErrorResponse]: an *Error,
-// or, from a VerifyFunc, an error wrapping one or wrapping the verifier's own
-// failure (read it with errors.As, test it with errors.Is, never with a type
-// assertion).
+// Authorization header in order: none or one empty value is
+// [CodeMissingAuthHeader], the scheme alone [CodeMissingBearerToken], two
+// values, another scheme or a token outside RFC 6750's b64token
+// [CodeInvalidAuthHeaderFormat] (RFC 6750 §2.1; the token is never read from
+// the query string). It returns the caller's AuthInfo, or an error to answer
+// with [Bearer.ErrorResponse]: a new *Error each time, or, from a
+// VerifyFunc, an error wrapping one or wrapping the verifier's own failure
+// (read it with errors.As, test it with errors.Is and a [Code], never with a
+// type assertion). Most callers use [Flow.Check] (through the middleware or
+// an adapter) rather than Authenticate.
 //
-// In order: the token is extracted; verified (JWT mode: structure, algorithm
-// allow-list, issuer among the resource's trusted servers before any network
-// request, exp/nbf/iat with leeway, claim types, then the signature with
-// that issuer's keys; custom mode: the VerifyFunc); then its issuer must be
-// trusted, its audience must match and every required scope must be granted.
+// In order: the token is extracted; verified (JWT mode, with golang-jwt's
+// Parser: the JOSE header's members, structure, algorithm allow-list, then
+// in its Keyfunc duplicate claims, the issuer among the resource's trusted
+// servers before any network request, typ, claim types and NumericDate
+// ranges, the issuer's keys; then the signature and exp/nbf/iat with
+// leeway; custom mode: the VerifyFunc); then its issuer must be trusted,
+// its audience must match and every required scope must be granted.
 func (b *Bearer) Authenticate(ctx context.Context, authorization ...string) (*AuthInfo, error) {
 	token, err := splitBearer(authorization)
 	if err != nil {
@@ -209,11 +229,17 @@ func (b *Bearer) Authenticate(ctx context.Context, authorization ...string) (*Au
 	}
 	var info *AuthInfo
 	if b.intro != nil && (b.jwt == nil || !looksLikeJWS(token)) {
-		info, err = b.intro.verify(ctx, token)
+		if info, err = b.intro.verify(ctx, token); err == nil {
+			info, err = b.grants.apply(info)
+		}
 	} else if b.jwt != nil {
-		info, err = b.verifyJWT(ctx, token)
+		if info, err = b.verifyJWT(ctx, token); err != nil {
+			err = explainNotJWT(token, err)
+		}
 	} else if err = checkB64Token(token); err == nil {
-		info, err = b.verifyCustom(ctx, token)
+		if info, err = b.verifyCustom(ctx, token); err == nil {
+			info, err = b.grants.apply(info)
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -232,6 +258,15 @@ func (b *Bearer) verifyCustom(ctx context.Context, token string) (*AuthInfo, err
 		if errors.As(err, &e) && e.Code.isBearerCode() {
 			return nil, &tokenBearingError{err: err, token: token}
 		}
+		var code Code
+		if errors.As(err, &code) && code.isBearerCode() {
+			e := &Error{Code: code}
+			if err != code { //nolint:errorlint // identity, not a match: a bare Code needs no wrapping
+				// keep what the verifier said around the code
+				e.Err = err
+			}
+			return nil, &tokenBearingError{err: e, token: token}
+		}
 		return nil, &tokenBearingError{err: fmt.Errorf("the VerifyFunc failed: %w", err), token: token}
 	}
 	if info == nil {
@@ -249,7 +284,7 @@ func (b *Bearer) verifyCustom(ctx context.Context, token string) (*AuthInfo, err
 
 // assert applies the audience and scope requirements.
 func (b *Bearer) assert(info *AuthInfo) error {
-	if b.audience != "" && !slices.Contains(info.Audience, b.audience) {
+	if b.audience != "" && !slices.Contains(info.Audience, b.audience) && !b.grants.boundByClient(info) {
 		var actual any
 		if info.Audience != nil {
 			actual = info.Audience

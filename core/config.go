@@ -10,26 +10,24 @@ import (
 )
 
 // Config describes the protected resources an MCP server exposes and the
-// authorization servers each one trusts. Give ProtectedResources (the MCP
-// 2025-06-18+ resource-server mode) or, deprecated, Server; never both.
+// authorization servers each one trusts (the resource-server mode of the MCP
+// authorization specification since 2025-06-18).
 type Config struct {
 	// ProtectedResources are the resources (usually one: the MCP endpoint)
 	// this server protects.
 	ProtectedResources []ProtectedResource
 
-	// Server is the single authorization server of the legacy mode, in which
-	// the MCP server republishes that server's metadata at
-	// /.well-known/oauth-authorization-server.
-	//
-	// Deprecated: the MCP authorization specification replaced this mode with
-	// protected resource metadata (RFC 9728); use ProtectedResources.
-	Server *AuthServer
-
-	// HTTPClient makes the discovery and JWKS requests. Default: a client
-	// with a 10 s timeout that follows at most 3 redirects.
+	// HTTPClient makes the discovery and JWKS requests. Default: a client on
+	// Go's default transport that refuses to connect to link-local,
+	// unspecified and multicast addresses (unless AllowInsecureHTTP).
+	// Whatever the client, every URL requested and every redirect hop must
+	// pass the policy of AllowInsecureHTTP, and at most 3 redirects are
+	// followed; the client's own CheckRedirect runs after that policy.
 	HTTPClient *http.Client
-	// FetchTimeout bounds each discovery or JWKS request, whatever the
-	// client. Default [DefaultFetchTimeout].
+	// FetchTimeout bounds each discovery or JWKS request, redirects, headers
+	// and body included. Default [DefaultFetchTimeout] (10 s). The default
+	// client has no timeout of its own; a Timeout set on HTTPClient applies
+	// as well, so the shorter of the two wins.
 	FetchTimeout time.Duration
 	// MaxResponseBytes bounds a discovery document or JWKS; larger ones are
 	// refused. Default [DefaultMaxResponseBytes] (1 MiB).
@@ -52,7 +50,12 @@ type Config struct {
 	// 401. Default [DefaultUnknownKeyRefreshInterval].
 	UnknownKeyRefreshInterval time.Duration
 	// AllowInsecureHTTP accepts http:// issuers and JWKS URIs on hosts other
-	// than loopback. Default false: https is required except for localhost.
+	// than loopback, and requests to link-local or unspecified addresses.
+	// Default false: every URL requested from an authorization server, the
+	// first and every redirect hop, must be https (http only to localhost or
+	// a loopback address), must not be a link-local (169.254.0.0/16,
+	// fe80::/10: cloud metadata), unspecified or multicast address, and a
+	// redirect from https to http is refused.
 	AllowInsecureHTTP bool
 	// Logger receives configuration warnings and key-set events (never a
 	// token). Default slog.Default().
@@ -94,7 +97,7 @@ type Auth struct {
 	resources map[string]*resourceState // by Resource identifier
 	order     []*resourceState
 	servers   map[string]*serverState // by issuer
-	legacy    *serverState            // deprecated single-server mode
+	public    map[string][]byte       // decoded metadata path -> document
 	fetch     *fetcher
 	policy    *keyPolicy
 	log       *slog.Logger
@@ -112,10 +115,12 @@ type resourceState struct {
 
 // New checks cfg and builds an Auth. Every configuration error is reported
 // here (as an *Error with code invalid_server_config or
-// invalid_server_metadata), never first at request time: no or both modes,
+// invalid_server_metadata), never first at request time: no resource,
 // an invalid or duplicated resource identifier, two resources whose metadata
 // would be served at the same path, an invalid or duplicated issuer, given
-// metadata that fails [ValidateServerConfig] or whose issuer does not match.
+// metadata whose issuer does not match or whose jwks_uri breaks the URL
+// policy. What the metadata lacks for MCP clients (PKCE, the code flow,
+// registration) is logged as a warning once per issuer, never refused.
 // New makes no network request: discovered servers are fetched on first use
 // (call [Auth.Prefetch] to fetch them at start-up).
 func New(cfg Config) (*Auth, error) {
@@ -130,7 +135,7 @@ func New(cfg Config) (*Auth, error) {
 	a := &Auth{
 		resources: map[string]*resourceState{},
 		servers:   map[string]*serverState{},
-		fetch:     newFetcher(cfg.HTTPClient, cfg.FetchTimeout, cfg.MaxResponseBytes),
+		fetch:     newFetcher(cfg.HTTPClient, cfg.FetchTimeout, cfg.MaxResponseBytes, cfg.AllowInsecureHTTP),
 		log:       log,
 		allowHTTP: cfg.AllowInsecureHTTP,
 		policy: &keyPolicy{
@@ -141,18 +146,7 @@ func New(cfg Config) (*Auth, error) {
 			obs:             obs,
 		},
 	}
-	switch {
-	case cfg.Server != nil && len(cfg.ProtectedResources) > 0:
-		return nil, configError("give either ProtectedResources or Server (deprecated), not both")
-	case cfg.Server != nil:
-		log.Warn("mcpauth: the authorization server mode (Config.Server) is deprecated; use ProtectedResources")
-		s, err := a.addServer(*cfg.Server)
-		if err != nil {
-			return nil, err
-		}
-		a.legacy = s
-		return a, nil
-	case len(cfg.ProtectedResources) == 0:
+	if len(cfg.ProtectedResources) == 0 {
 		return nil, configError("no protected resource: set Config.ProtectedResources")
 	}
 	paths := map[string]string{}
@@ -167,6 +161,7 @@ func New(cfg Config) (*Auth, error) {
 		}
 		paths[path] = pr.Resource
 	}
+	a.public = a.publicDocuments()
 	return a, nil
 }
 
@@ -238,9 +233,10 @@ func (a *Auth) addServer(as AuthServer) (*serverState, error) {
 	s := &serverState{issuer: iss, typ: typ, allowHTTP: a.allowHTTP, fetch: a.fetch, policy: a.policy}
 	if as.Metadata != nil {
 		m := *as.Metadata
-		if err := checkServerMetadata(&m, a.allowHTTP, a.log); err != nil {
+		if err := checkServerMetadata(&m, a.allowHTTP); err != nil {
 			return nil, err
 		}
+		s.checkClientRequirements(&m)
 		s.meta.Store(&m)
 	}
 	a.servers[iss] = s

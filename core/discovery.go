@@ -13,8 +13,8 @@ import (
 
 // Well-known paths of authorization server metadata.
 const (
-	OAuthWellKnownPath = "/.well-known/oauth-authorization-server"
-	OIDCWellKnownPath  = "/.well-known/openid-configuration"
+	oauthWellKnownPath = "/.well-known/oauth-authorization-server"
+	oidcWellKnownPath  = "/.well-known/openid-configuration"
 )
 
 // DiscoveryURL returns where the metadata of issuer is published:
@@ -37,11 +37,11 @@ func DiscoveryURL(issuer string, typ ServerType) (string, error) {
 	case OAuth:
 		u.RawPath = ""
 		u.Path = ""
-		return u.String() + OAuthWellKnownPath + p, nil
+		return u.String() + oauthWellKnownPath + p, nil
 	case OIDC, "":
 		u.RawPath = ""
 		u.Path = ""
-		return u.String() + p + OIDCWellKnownPath, nil
+		return u.String() + p + oidcWellKnownPath, nil
 	default:
 		return "", configError("unknown authorization server type %q: expected %q or %q", typ, OAuth, OIDC)
 	}
@@ -66,15 +66,24 @@ func parseIssuer(issuer string) (*url.URL, error) {
 	return u, nil
 }
 
-// FetchOptions tunes [FetchServerConfig]. The zero value uses the defaults.
+// FetchOptions tunes [FetchServerConfig] and [FetchJWKS]. The zero value
+// uses the defaults.
 type FetchOptions struct {
-	// HTTPClient makes the request; default a client with a 10 s timeout that
-	// follows at most 3 redirects.
+	// HTTPClient makes the request; default a client on Go's default
+	// transport that refuses to connect to link-local, unspecified and
+	// multicast addresses. Whatever the client, the URL and every redirect
+	// hop must pass the policy described at [Config.AllowInsecureHTTP], and
+	// at most 3 redirects are followed (before the client's own
+	// CheckRedirect, which still applies).
 	HTTPClient *http.Client
-	// Timeout bounds the request; default [DefaultFetchTimeout].
+	// Timeout bounds the request, redirects and body included; default
+	// [DefaultFetchTimeout]. A Timeout set on HTTPClient applies as well.
 	Timeout time.Duration
 	// MaxResponseBytes bounds the document; default [DefaultMaxResponseBytes].
 	MaxResponseBytes int64
+	// AllowInsecureHTTP accepts http URLs on hosts other than loopback and
+	// link-local or unspecified addresses, as [Config.AllowInsecureHTTP].
+	AllowInsecureHTTP bool
 }
 
 // FetchServerConfig fetches and checks the metadata of issuer now (for eager
@@ -83,19 +92,21 @@ type FetchOptions struct {
 //
 //   - CodeFetchServerConfigError: the request failed, the status was not
 //     2xx, or the body was over the size limit;
-//   - CodeInvalidServerMetadata: the body is not a JSON object, misses a
-//     required field (RFC 8414 §2), or its "issuer" differs from issuer
-//     (RFC 8414 §3.3: the reference libraries skip this check, which opens
-//     the door to mix-up attacks); for a mismatch, the error's Expected and
-//     Actual are the two issuers.
+//   - CodeInvalidServerMetadata: the body is not a JSON object, has no
+//     "issuer", or its "issuer" differs from issuer (RFC 8414 §3.3: the
+//     reference libraries skip this check, which opens the door to mix-up
+//     attacks); for a mismatch, the error's Expected and Actual are the two
+//     issuers.
 //
-// It does not apply [ValidateServerConfig]; [New] does, for every server.
+// Only what verifying a token needs is checked: the members MCP clients use
+// (authorization and token endpoints, PKCE, registration) are not, since a
+// resource server does not need them; package inspect reports them.
 func FetchServerConfig(ctx context.Context, issuer string, typ ServerType, opts ...FetchOptions) (AuthServer, error) {
 	var o FetchOptions
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	f := newFetcher(o.HTTPClient, o.Timeout, o.MaxResponseBytes)
+	f := newFetcher(o.HTTPClient, o.Timeout, o.MaxResponseBytes, o.AllowInsecureHTTP)
 	wellKnown, err := DiscoveryURL(issuer, typ)
 	if err != nil {
 		return AuthServer{}, err
@@ -107,18 +118,16 @@ func FetchServerConfig(ctx context.Context, issuer string, typ ServerType, opts 
 	return AuthServer{Issuer: issuer, Type: typ, Metadata: m}, nil
 }
 
-// newFetcher applies the defaults.
-func newFetcher(c *http.Client, timeout time.Duration, limit int64) *fetcher {
-	if c == nil {
-		c = defaultHTTPClient
-	}
+// newFetcher applies the defaults and the URL policy.
+func newFetcher(c *http.Client, timeout time.Duration, limit int64, allowInsecure bool) *fetcher {
+	policy := urlPolicy{allowInsecure: allowInsecure}
 	if timeout <= 0 {
 		timeout = DefaultFetchTimeout
 	}
 	if limit <= 0 {
 		limit = DefaultMaxResponseBytes
 	}
-	return &fetcher{client: c, timeout: timeout, limit: limit}
+	return &fetcher{client: policy.policyClient(c), policy: policy, timeout: timeout, limit: limit}
 }
 
 // discover fetches and decodes the metadata of issuer from its well-known
@@ -131,8 +140,11 @@ func (f *fetcher) discover(ctx context.Context, issuer, wellKnown string) (*Auth
 	return decodeServerMetadata(res.body, issuer, wellKnown)
 }
 
-// decodeServerMetadata parses a discovery document and checks the fields
-// every use needs.
+// decodeServerMetadata parses a discovery document and checks what every use
+// needs: an "issuer" equal to the configured one. The other members RFC 8414
+// §2 requires (authorization_endpoint, token_endpoint,
+// response_types_supported) are used by clients, not by a resource server,
+// so their absence is only warned about (see checkClientRequirements).
 func decodeServerMetadata(body []byte, issuer, from string) (*AuthServerMetadata, error) {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 || body[0] != '{' {
@@ -142,8 +154,8 @@ func decodeServerMetadata(body []byte, issuer, from string) (*AuthServerMetadata
 	if err := json.Unmarshal(body, &m); err != nil {
 		return nil, &Error{Code: CodeInvalidServerMetadata, Detail: from, Err: err}
 	}
-	if missing := m.missingRequired(); len(missing) > 0 {
-		return nil, &Error{Code: CodeInvalidServerMetadata, Detail: fmt.Sprintf("%s: missing %s (RFC 8414 §2)", from, strings.Join(missing, ", "))}
+	if m.Issuer == "" {
+		return nil, &Error{Code: CodeInvalidServerMetadata, Detail: fmt.Sprintf("%s: missing issuer (RFC 8414 §2)", from)}
 	}
 	if m.Issuer != issuer {
 		return nil, &Error{Code: CodeInvalidServerMetadata, Expected: issuer, Actual: m.Issuer,

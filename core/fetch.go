@@ -2,7 +2,6 @@ package mcpauth
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,7 +12,8 @@ import (
 
 // Defaults for every request this package makes to an authorization server.
 const (
-	// DefaultFetchTimeout bounds one discovery or JWKS request, headers and body.
+	// DefaultFetchTimeout bounds one discovery or JWKS request, redirects,
+	// headers and body included.
 	DefaultFetchTimeout = 10 * time.Second
 	// DefaultMaxResponseBytes is the largest discovery document or JWKS accepted.
 	DefaultMaxResponseBytes = 1 << 20
@@ -23,26 +23,14 @@ const (
 const userAgent = "go-mcpauth (+https://github.com/go-mcpauth/mcpauth)"
 
 // fetcher makes the GET requests to authorization servers: with a timeout,
-// a size limit and no caching of its own.
+// a size limit, the URL policy on the first URL and every redirect hop, and
+// no caching of its own. Every request to an authorization server goes
+// through one (discovery, JWKS; an introspection request must too).
 type fetcher struct {
-	client  *http.Client
+	client  *http.Client // policy.policyClient of the configured client
+	policy  urlPolicy
 	timeout time.Duration
 	limit   int64
-}
-
-// defaultHTTPClient is used when the configuration gives none: it has its own
-// timeout and follows at most 3 redirects, never from https to http.
-var defaultHTTPClient = &http.Client{
-	Timeout: DefaultFetchTimeout,
-	CheckRedirect: func(req *http.Request, via []*http.Request) error {
-		if len(via) >= 3 {
-			return errors.New("stopped after 3 redirects")
-		}
-		if via[0].URL.Scheme == "https" && req.URL.Scheme != "https" {
-			return fmt.Errorf("refused a redirect from https to %s", req.URL.Redacted())
-		}
-		return nil
-	},
 }
 
 // fetchResult is a successful response.
@@ -51,9 +39,22 @@ type fetchResult struct {
 	header http.Header
 }
 
+// send sends req with the fetcher's client, after applying the URL policy
+// to its URL (the client applies it to every redirect hop). It is the one
+// way this package talks to an authorization server: get uses it for
+// discovery and JWKS, and any other request (an introspection POST) must
+// too. The caller bounds the request with its context and closes the body.
+func (f *fetcher) send(req *http.Request) (*http.Response, error) {
+	if err := f.policy.check(req.URL); err != nil {
+		return nil, err
+	}
+	req.Header.Set("User-Agent", userAgent)
+	return f.client.Do(req)
+}
+
 // get fetches url and returns its body. Errors are *Error with code
 // CodeFetchServerConfigError; a network error, a timeout, 429 or a 5xx status
-// is marked retryable.
+// is marked retryable, a refusal of the URL policy is not.
 func (f *fetcher) get(ctx context.Context, url string) (*fetchResult, error) {
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
@@ -62,10 +63,11 @@ func (f *fetcher) get(ctx context.Context, url string) (*fetchResult, error) {
 		return nil, &Error{Code: CodeFetchServerConfigError, Detail: "GET " + url, Err: err}
 	}
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", userAgent)
-	resp, err := f.client.Do(req)
+	resp, err := f.send(req)
 	if err != nil {
-		return nil, &Error{Code: CodeFetchServerConfigError, Detail: "GET " + url, Err: err, retryable: true}
+		// A refusal of the URL policy (the URL, a redirect hop, an address)
+		// is a configuration problem; any other failure may be transient.
+		return nil, &Error{Code: CodeFetchServerConfigError, Detail: "GET " + url, Err: err, retryable: !isPolicyError(err)}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {

@@ -24,12 +24,13 @@ var errRedirected = errors.New("the endpoint answered with a redirect, which is 
 // size limit (for every status: an error body is read up to the same
 // limit), setting the Authorization header to authorization when it is not
 // empty. It returns the response whatever its status; the error is a
-// network error, a timeout, a body over the limit, or errRedirected.
+// network error, a timeout, a refusal of the URL policy, a body over the
+// limit, or errRedirected.
 //
-// Redirects are never followed: the request has no GetBody, so the client
-// returns a 307 or 308 as is, and a 301, 302 or 303 (which the client would
-// follow with a GET, without the form) is refused once seen. The client's
-// redirect policy (CheckRedirect) still sees every hop it follows.
+// The URL policy applies to endpoint (fetcher.send). Redirects are never
+// followed: the request has no GetBody, so the client returns a 307 or 308
+// as is, and a 301, 302 or 303 (which the client would follow with a GET,
+// without the form, through the policy) is refused once seen.
 func (f *fetcher) postForm(ctx context.Context, endpoint string, form url.Values, authorization string) (*postResult, error) {
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
@@ -40,11 +41,10 @@ func (f *fetcher) postForm(ctx context.Context, endpoint string, form url.Values
 	req.GetBody = nil
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", userAgent)
 	if authorization != "" {
 		req.Header.Set("Authorization", authorization)
 	}
-	resp, err := f.client.Do(req)
+	resp, err := f.send(req) // the URL policy on the URL and every redirect hop
 	if err != nil {
 		return nil, err
 	}

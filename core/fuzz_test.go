@@ -16,7 +16,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/MicahParks/jwkset"
 	"github.com/golang-jwt/jwt/v5"
@@ -37,7 +36,7 @@ func FuzzExtractBearerToken(f *testing.F) {
 		if two {
 			values = append(values, second)
 		}
-		token, err := ExtractBearerToken(values...)
+		token, err := extractBearerToken(values...)
 		if err != nil {
 			var e *Error
 			if !errors.As(err, &e) || !e.Code.isBearerCode() || token != "" {
@@ -47,46 +46,6 @@ func FuzzExtractBearerToken(f *testing.F) {
 		}
 		if two || !isB64Token(token) || !strings.Contains(first, token) {
 			t.Fatalf("%q gave token %q", values, token)
-		}
-	})
-}
-
-// FuzzParseToken: any string is either refused with an invalid_token error
-// or parsed into a token whose algorithm is allowed and whose claims hold a
-// non-empty iss; the claim checks never panic either.
-func FuzzParseToken(f *testing.F) {
-	for _, seed := range []string{
-		"eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJpc3MiOiJodHRwczovL2lkcCIsInN1YiI6ImFsaWNlIiwiZXhwIjoxOTAwMDAwMDAwfQ.c2ln",
-		"eyJhbGciOiJub25lIn0.eyJpc3MiOiJ4In0.",
-		"eyJhbGciOiJSUzI1NiIsImFsZyI6Im5vbmUifQ.eyJpc3MiOiJ4In0.c2ln",
-		"eyJhbGciOiJFUzI1NiIsImNyaXQiOlsiYjY0Il19.eyJpc3MiOiJ4In0.c2ln",
-		"eyJhbGciOiJFZERTQSJ9.eyJpc3MiOiJ4IiwiaXNzIjoieSJ9.c2ln",
-		"eyJhbGciOiJFZERTQSJ9.eyJpc3MiOiJ4IiwiZXhwIjoiMTAifQ.c2ln",
-		"a.b.c.d.e", "...", "a.b", "", strings.Repeat(".", 1000),
-	} {
-		f.Add(seed)
-	}
-	allowed := (&jwtVerifier{algorithms: DefaultAlgorithms}).allows
-	rules := timeRules{leeway: time.Minute, requireExp: true}
-	f.Fuzz(func(t *testing.T, raw string) {
-		p, err := parseToken(raw, DefaultMaxTokenBytes, allowed)
-		if err != nil {
-			var e *Error
-			if !errors.As(err, &e) || e.Code != CodeInvalidToken {
-				t.Fatalf("%q: %v", raw, err)
-			}
-			return
-		}
-		defer p.release()
-		if !allowed(p.alg) || p.iss == "" {
-			t.Fatalf("%q parsed with alg %q iss %q", raw, p.alg, p.iss)
-		}
-		if strings.Count(raw, ".") != 2 {
-			t.Fatalf("%q parsed with %d dots", raw, strings.Count(raw, "."))
-		}
-		exp, err := rules.check(p.claims, time.Unix(1_800_000_000, 0))
-		if err == nil {
-			_, _ = authInfoFromClaims(p.claims, raw, p.iss, exp)
 		}
 	})
 }
@@ -106,18 +65,14 @@ var fuzzJWKSSeeds = []string{
 
 // FuzzParseJWKS: any body is either refused as a whole, or split into
 // usable keys and skipped JWKs that account for every examined JWK, each
-// usable key fitting its type and algorithm; InspectJWKS agrees; never a
-// panic, never a network request (x5u is not fetched).
+// usable key fitting its type and algorithm (inspect.JWKS agrees: its own
+// fuzz target); never a panic, never a network request (x5u is not fetched).
 func FuzzParseJWKS(f *testing.F) {
 	for _, seed := range fuzzJWKSSeeds {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		keys, skipped, err := parseJWKS(body)
-		usable, problems, ierr := InspectJWKS(body)
-		if (err == nil) != (ierr == nil) || len(usable) != len(keys) || len(problems) != len(skipped) {
-			t.Fatalf("parseJWKS: %d keys, %d skipped, %v; InspectJWKS: %d, %d, %v", len(keys), len(skipped), err, len(usable), len(problems), ierr)
-		}
 		if err != nil {
 			if keys != nil || skipped != nil {
 				t.Fatal("keys returned with an error")

@@ -46,9 +46,6 @@ const (
 // (503 with Retry-After) instead.
 const CodeIntrospectionFailed Code = "introspection_failed"
 
-// ErrIntrospectionFailed matches every error with [CodeIntrospectionFailed].
-var ErrIntrospectionFailed = &Error{Code: CodeIntrospectionFailed}
-
 // introspectionFailedDescription is the description of CodeIntrospectionFailed
 // (set on each error: Code.Description does not know this code).
 const introspectionFailedDescription = "Token introspection at the authorization server failed."

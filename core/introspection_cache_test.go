@@ -13,14 +13,14 @@ func TestIntrospectionCacheBounded(t *testing.T) {
 	c := newIntrospectionCache(size)
 	now := time.Now()
 	for i := range 10_000 {
-		c.put(digest(fmt.Sprint("token-", i)), &introspectionEntry{err: errInactive, expires: now.Add(time.Minute)}, now)
+		c.put(digest(fmt.Sprint("token-", i)), &introspectionEntry{err: inactive(), expires: now.Add(time.Minute)}, now)
 	}
 	if n := c.len(); n > size+tokenCacheShards || n < size/2 {
 		t.Errorf("%d entries for a size of %d", n, size)
 	}
 	// An expired entry is never returned, and goes on the next lookup.
 	d := digest("short-lived")
-	c.put(d, &introspectionEntry{err: errInactive, expires: now.Add(time.Second)}, now)
+	c.put(d, &introspectionEntry{err: inactive(), expires: now.Add(time.Second)}, now)
 	if c.get(d, now) == nil {
 		t.Fatal("a live entry was not found")
 	}
@@ -28,7 +28,7 @@ func TestIntrospectionCacheBounded(t *testing.T) {
 		t.Error("an expired entry was returned")
 	}
 	// An entry already expired is not stored.
-	c.put(digest("dead"), &introspectionEntry{err: errInactive, expires: now}, now)
+	c.put(digest("dead"), &introspectionEntry{err: inactive(), expires: now}, now)
 	if c.get(digest("dead"), now.Add(-time.Second)) != nil {
 		t.Error("an expired entry was stored")
 	}

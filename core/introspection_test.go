@@ -180,13 +180,13 @@ func TestIntrospectionCache(t *testing.T) {
 		t.Fatalf("within the maximum age the cached answer is used: %v", err)
 	}
 	time.Sleep(350 * time.Millisecond)
-	if _, err := authenticate(b, "Bearer "+tok); !errors.Is(err, mcpauth.ErrInvalidToken) {
+	if _, err := authenticate(b, "Bearer "+tok); !errors.Is(err, mcpauth.CodeInvalidToken) {
 		t.Fatalf("after the maximum age: %v, want invalid_token", err)
 	}
 	// The refusal is cached too, briefly.
 	iss.ResetCounters()
 	for range 5 {
-		if _, err := authenticate(b, "Bearer "+tok); !errors.Is(err, mcpauth.ErrInvalidToken) {
+		if _, err := authenticate(b, "Bearer "+tok); !errors.Is(err, mcpauth.CodeInvalidToken) {
 			t.Fatal(err)
 		}
 	}
@@ -205,7 +205,7 @@ func TestIntrospectionCacheNeverOutlivesExp(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(1300 * time.Millisecond)
-	if _, err := authenticate(b, "Bearer "+tok); !errors.Is(err, mcpauth.ErrInvalidToken) {
+	if _, err := authenticate(b, "Bearer "+tok); !errors.Is(err, mcpauth.CodeInvalidToken) {
 		t.Fatalf("after exp: %v, want invalid_token", err)
 	}
 	if n := iss.IntrospectionRequests(); n != 2 {
@@ -361,12 +361,12 @@ func TestIntrospectionServerDown(t *testing.T) {
 	b := introBearer(t, introAuth(t, mcpauth.Config{}, iss), mcpauth.IntrospectionOptions{Endpoints: map[string]string{iss.URL(): down}}, mcpauth.BearerOptions{})
 	_, err = authenticate(b, "Bearer "+iss.MustOpaqueToken(t, goodClaims()))
 	resp := b.ErrorResponse(err)
-	if !errors.Is(err, mcpauth.ErrServerUnavailable) || resp.Status != 503 || resp.Header.Get("Retry-After") == "" {
+	if !errors.Is(err, mcpauth.CodeServerUnavailable) || resp.Status != 503 || resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("%v: %d %v", err, resp.Status, resp.Header)
 	}
 	// During the backoff pause, other tokens fail at once without a request.
 	for i := range 20 {
-		if _, err := authenticate(b, fmt.Sprintf("Bearer other-token-%d", i)); !errors.Is(err, mcpauth.ErrServerUnavailable) {
+		if _, err := authenticate(b, fmt.Sprintf("Bearer other-token-%d", i)); !errors.Is(err, mcpauth.CodeServerUnavailable) {
 			t.Fatal(err)
 		}
 	}
@@ -388,7 +388,7 @@ func TestIntrospectionClientRefused(t *testing.T) {
 			tok := iss.MustOpaqueToken(t, goodClaims())
 			_, err := authenticate(b, "Bearer "+tok)
 			resp := b.ErrorResponse(err)
-			if !errors.Is(err, mcpauth.ErrIntrospectionFailed) || resp.Status != 500 {
+			if !errors.Is(err, mcpauth.CodeIntrospectionFailed) || resp.Status != 500 {
 				t.Fatalf("%v: status %d", err, resp.Status)
 			}
 			log := logs.String()
@@ -399,7 +399,7 @@ func TestIntrospectionClientRefused(t *testing.T) {
 			// The refusal pauses introspection: the next requests do not
 			// hammer the server with credentials it refuses.
 			for range 5 {
-				if _, err := authenticate(b, "Bearer "+tok); !errors.Is(err, mcpauth.ErrIntrospectionFailed) {
+				if _, err := authenticate(b, "Bearer "+tok); !errors.Is(err, mcpauth.CodeIntrospectionFailed) {
 					t.Fatal(err)
 				}
 			}
@@ -460,7 +460,7 @@ func TestIntrospectionSeveralServers(t *testing.T) {
 	})
 	t.Run("unknown token", func(t *testing.T) {
 		reset()
-		if _, err := authenticate(b, "Bearer unknown-everywhere"); !errors.Is(err, mcpauth.ErrInvalidToken) {
+		if _, err := authenticate(b, "Bearer unknown-everywhere"); !errors.Is(err, mcpauth.CodeInvalidToken) {
 			t.Fatal(err)
 		}
 		if got := *orderMu.Load(); !reflect.DeepEqual(got, []string{"first", "second"}) {
@@ -471,7 +471,7 @@ func TestIntrospectionSeveralServers(t *testing.T) {
 		reset()
 		c := goodClaims()
 		c["token_type"] = "refresh_token"
-		if _, err := authenticate(b, "Bearer "+first.MustOpaqueToken(t, c)); !errors.Is(err, mcpauth.ErrInvalidToken) {
+		if _, err := authenticate(b, "Bearer "+first.MustOpaqueToken(t, c)); !errors.Is(err, mcpauth.CodeInvalidToken) {
 			t.Fatal(err)
 		}
 		if got := *orderMu.Load(); !reflect.DeepEqual(got, []string{"first"}) {
@@ -481,7 +481,7 @@ func TestIntrospectionSeveralServers(t *testing.T) {
 	t.Run("Issuers restricts and orders", func(t *testing.T) {
 		only := introBearer(t, auth, mcpauth.IntrospectionOptions{Issuers: []string{second.URL()}, CacheSize: -1}, mcpauth.BearerOptions{})
 		reset()
-		if _, err := authenticate(only, "Bearer "+first.MustOpaqueToken(t, goodClaims())); !errors.Is(err, mcpauth.ErrInvalidToken) {
+		if _, err := authenticate(only, "Bearer "+first.MustOpaqueToken(t, goodClaims())); !errors.Is(err, mcpauth.CodeInvalidToken) {
 			t.Fatalf("a token of a server not in Issuers: %v", err)
 		}
 		if first.IntrospectionRequests() != 0 || second.IntrospectionRequests() != 1 {
@@ -507,7 +507,7 @@ func TestIntrospectionSeveralServers(t *testing.T) {
 			return false
 		})
 		defer second.SetFault(record("second"))
-		if _, err := authenticate(b, "Bearer unknown-to-first"); !errors.Is(err, mcpauth.ErrServerUnavailable) {
+		if _, err := authenticate(b, "Bearer unknown-to-first"); !errors.Is(err, mcpauth.CodeServerUnavailable) {
 			t.Fatalf("%v, want temporarily_unavailable: the second server might know the token", err)
 		}
 		if info, err := authenticate(b, "Bearer "+first.MustOpaqueToken(t, goodClaims())); err != nil || info.Issuer != first.URL() {
@@ -526,7 +526,7 @@ func TestIntrospectionSeveralServers(t *testing.T) {
 		}
 		alone := introBearer(t, introAuth(t, mcpauth.Config{}, plain), mcpauth.IntrospectionOptions{}, mcpauth.BearerOptions{})
 		_, err := authenticate(alone, "Bearer some-token")
-		if !errors.Is(err, mcpauth.ErrIntrospectionFailed) || alone.ErrorResponse(err).Status != 500 || !strings.Contains(err.Error(), "introspection_endpoint") {
+		if !errors.Is(err, mcpauth.CodeIntrospectionFailed) || alone.ErrorResponse(err).Status != 500 || !strings.Contains(err.Error(), "introspection_endpoint") {
 			t.Errorf("no server with an endpoint: %v", err)
 		}
 		named := introBearer(t, introAuth(t, mcpauth.Config{}, plain), mcpauth.IntrospectionOptions{Endpoints: map[string]string{plain.URL(): plain.IntrospectionURL()}}, mcpauth.BearerOptions{})
@@ -602,7 +602,7 @@ func TestIntrospectionConfigErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := auth.BearerAuth(tt.v, mcpauth.BearerOptions{Resource: introResource})
-			if !errors.Is(err, mcpauth.ErrInvalidServerConfig) || !strings.Contains(err.Error(), tt.want) {
+			if !errors.Is(err, mcpauth.CodeInvalidServerConfig) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %v, want invalid_server_config with %q", err, tt.want)
 			}
 		})
@@ -624,7 +624,7 @@ func TestIntrospectionCallerGivesUp(t *testing.T) {
 	tok := iss.MustOpaqueToken(t, goodClaims())
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := b.Authenticate(ctx, "Bearer "+tok); !errors.Is(err, mcpauth.ErrServerUnavailable) {
+	if _, err := b.Authenticate(ctx, "Bearer "+tok); !errors.Is(err, mcpauth.CodeServerUnavailable) {
 		t.Fatalf("%v, want temporarily_unavailable", err)
 	}
 	close(release)
@@ -696,7 +696,7 @@ func TestIntrospectionPrivateKeyJWT(t *testing.T) {
 		b := introBearer(t, introAuth(t, mcpauth.Config{Logger: logs.Logger()}, iss),
 			mcpauth.IntrospectionOptions{ClientID: "rs-key-client", PrivateKey: other}, mcpauth.BearerOptions{})
 		_, err = authenticate(b, "Bearer "+iss.MustOpaqueToken(t, goodClaims()))
-		if !errors.Is(err, mcpauth.ErrIntrospectionFailed) || b.ErrorResponse(err).Status != 500 || !strings.Contains(logs.String(), "own client credentials") {
+		if !errors.Is(err, mcpauth.CodeIntrospectionFailed) || b.ErrorResponse(err).Status != 500 || !strings.Contains(logs.String(), "own client credentials") {
 			t.Errorf("%v\n%s", err, logs.String())
 		}
 	})
@@ -717,7 +717,7 @@ func TestIntrospectionPrivateKeyJWT(t *testing.T) {
 			{mcpauth.IntrospectionOptions{ClientID: "c", PrivateKey: small}, "at least 2048 bits"},
 		} {
 			_, err := auth.BearerAuth(mcpauth.Introspection(o.opts), mcpauth.BearerOptions{Resource: introResource})
-			if !errors.Is(err, mcpauth.ErrInvalidServerConfig) || !strings.Contains(err.Error(), o.want) {
+			if !errors.Is(err, mcpauth.CodeInvalidServerConfig) || !strings.Contains(err.Error(), o.want) {
 				t.Errorf("error %v, want %q", err, o.want)
 			}
 		}
@@ -748,5 +748,19 @@ func TestIntrospectionUsesConfigHTTPClient(t *testing.T) {
 	}
 	if n := tr.introspect.Load(); n != 1 {
 		t.Errorf("%d introspection requests through Config.HTTPClient, want 1", n)
+	}
+}
+
+// TestIntrospectionURLPolicy: the introspection endpoint is requested under
+// the same URL policy as discovery and JWKS: an endpoint on a link-local
+// address (a cloud metadata service) is refused before any connection, as a
+// configuration problem (500), and the token goes nowhere.
+func TestIntrospectionURLPolicy(t *testing.T) {
+	iss := mcpauthtest.MustNewIssuer(t)
+	b := introBearer(t, introAuth(t, mcpauth.Config{}, iss),
+		mcpauth.IntrospectionOptions{Endpoints: map[string]string{iss.URL(): "https://169.254.169.254/introspect"}}, mcpauth.BearerOptions{})
+	_, err := authenticate(b, "Bearer "+iss.MustOpaqueToken(t, goodClaims()))
+	if !errors.Is(err, mcpauth.CodeIntrospectionFailed) || b.ErrorResponse(err).Status != 500 || !strings.Contains(err.Error(), "refused") {
+		t.Fatalf("%v", err)
 	}
 }

@@ -33,7 +33,7 @@ type introspector struct {
 	maxAge       time.Duration // < 0: active answers are not cached
 	negAge       time.Duration // < 0: refusals are not cached
 	maxTokenSize int
-	times        timeRules
+	leeway       time.Duration // on exp, nbf and iat
 	now          func() time.Time
 	log          *slog.Logger
 	allowHTTP    bool
@@ -50,7 +50,7 @@ type introspectionTarget struct {
 
 // newIntrospector checks v against the resource b protects and builds its
 // runtime state.
-func newIntrospector(a *Auth, b *Bearer, v *introspectionVerifier) (*introspector, error) {
+func newIntrospector(a *Auth, b *Bearer, v *introspectionVerifier, leeway time.Duration) (*introspector, error) {
 	if err := v.check(); err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ func newIntrospector(a *Auth, b *Bearer, v *introspectionVerifier) (*introspecto
 		maxAge:       o.MaxAge,
 		negAge:       o.NegativeMaxAge,
 		maxTokenSize: o.MaxTokenSize,
-		times:        timeRules{leeway: b.times.leeway},
+		leeway:       leeway,
 		now:          a.policy.now,
 		log:          a.log,
 		allowHTTP:    a.allowHTTP,
@@ -182,26 +182,20 @@ func (in *introspector) load(ctx context.Context, d tokenDigest, token string) (
 	}
 }
 
-// result returns the request's own copy of a cached answer.
+// result returns the request's own copy of a cached answer: a new
+// AuthInfo, Scopes and Audience (Claims stays shared, documented read-only),
+// so that a handler that edits its AuthInfo does not change what the next
+// request with the token sees.
 func (e *introspectionEntry) result(token string) (*AuthInfo, error) {
 	if e.err != nil {
+		var ee *Error
+		if errors.As(e.err, &ee) {
+			cp := *ee // a new *Error each time, as every refusal of this package
+			return nil, &cp
+		}
 		return nil, e.err
 	}
-	info := *e.info
-	info.Token = token
-	// Scopes and Audience get one new array: a handler that edits its
-	// AuthInfo must not change what the next request with the token sees.
-	// Claims stays shared (documented read-only).
-	if n := len(info.Scopes) + len(info.Audience); n > 0 {
-		buf := make([]string, n)
-		copy(buf, info.Scopes)
-		copy(buf[len(info.Scopes):], info.Audience)
-		info.Scopes = buf[:len(info.Scopes):len(info.Scopes)]
-		if info.Audience != nil {
-			info.Audience = buf[len(info.Scopes):]
-		}
-	}
-	return &info, nil
+	return e.info.forRequest(token), nil
 }
 
 // introspect asks the target servers in order until one says the token is
@@ -222,8 +216,8 @@ func (in *introspector) introspect(ctx context.Context, token string) (*introspe
 		asked++
 		var e *Error
 		if errors.As(err, &e) && e.Code.isBearerCode() {
-			// errors.Is with errNotActive, not errInactive: *Error.Is
-			// matches any error of the same code.
+			// errors.Is with errNotActive: *Error.Is matches any error
+			// of the same code.
 			if !errors.Is(err, errNotActive) {
 				// The server answered about the token and the answer refuses
 				// it (wrong issuer, bad claims): no other server is asked.
@@ -274,16 +268,20 @@ func (in *introspector) negative(err error) *introspectionEntry {
 	return &introspectionEntry{err: err, expires: in.now().Add(in.negAge)}
 }
 
+// inactive is the refusal of a token the server says is not active.
+func inactive() *Error {
+	return &Error{Code: CodeInvalidToken, Detail: "the authorization server says the token is not active (RFC 7662 §2.2)", Err: errNotActive}
+}
+
 // Sentinels of introspect's loop.
 var (
 	errNoEndpoint = errors.New("no introspection endpoint")
 	errNotActive  = errors.New(`"active": false`)
-	errInactive   = &Error{Code: CodeInvalidToken, Detail: "the authorization server says the token is not active (RFC 7662 §2.2)", Err: errNotActive}
 )
 
 // ask introspects token at one server. It returns the AuthInfo of an active
 // token; a bearer-code *Error when the server's answer refuses the token
-// (errInactive for "active": false); errNoEndpoint when the server was not
+// (inactive() for "active": false); errNoEndpoint when the server was not
 // named explicitly and publishes no endpoint; any other error when the
 // server could not be used.
 func (in *introspector) ask(ctx context.Context, t *introspectionTarget, token string) (*AuthInfo, time.Time, error) {
@@ -375,7 +373,8 @@ func transportError(endpoint string, err error) *Error {
 	switch {
 	case errors.As(err, &se):
 		return &Error{Code: CodeIntrospectionFailed, Description: introspectionFailedDescription, Detail: "POST " + endpoint + ": " + se.Error()}
-	case errors.Is(err, errRedirected):
+	case errors.Is(err, errRedirected), isPolicyError(err):
+		// A configuration problem, not a transient failure: 500.
 		return &Error{Code: CodeIntrospectionFailed, Description: introspectionFailedDescription, Detail: "POST " + endpoint, Err: err}
 	}
 	return &Error{Code: CodeIntrospectionFailed, Description: introspectionFailedDescription, Detail: "POST " + endpoint, Err: err, retryable: true}
@@ -468,9 +467,9 @@ func (in *introspector) decode(issuer, endpoint string, res *postResult) (*AuthI
 		return nil, time.Time{}, malformed(`expected a boolean "active" member (RFC 7662 §2.2), found %s`, jsonKind(m["active"]))
 	}
 	if !active {
-		return nil, time.Time{}, errInactive
+		return nil, time.Time{}, inactive()
 	}
-	info, exp, err := introspectionAuthInfo(m, issuer, in.times, in.now())
+	info, exp, err := introspectionAuthInfo(m, issuer, in.leeway, in.now())
 	return info, exp, err
 }
 
@@ -478,7 +477,7 @@ func (in *introspector) decode(issuer, endpoint string, res *postResult) (*AuthI
 // members of its introspection answer (RFC 7662 §2.2). Unlike a JWT, "sub"
 // is optional (Subject is then empty). A member of the wrong type refuses
 // the token.
-func introspectionAuthInfo(m map[string]any, issuer string, rules timeRules, now time.Time) (*AuthInfo, time.Time, error) {
+func introspectionAuthInfo(m map[string]any, issuer string, leeway time.Duration, now time.Time) (*AuthInfo, time.Time, error) {
 	if v, present := m["iss"]; present {
 		if s, _ := v.(string); s != issuer {
 			return nil, time.Time{}, &Error{Code: CodeInvalidIssuer, Expected: issuer, Actual: v,
@@ -494,7 +493,7 @@ func introspectionAuthInfo(m map[string]any, issuer string, rules timeRules, now
 			return nil, time.Time{}, tokenError("the token is a refresh token, not an access token")
 		}
 	}
-	exp, err := rules.check(m, now)
+	exp, err := checkIntrospectionTimes(m, leeway, now)
 	if err != nil {
 		return nil, time.Time{}, err
 	}
@@ -537,4 +536,26 @@ func describeClaim(v any) string {
 		return quoteShort(s)
 	}
 	return jsonKind(v)
+}
+
+// checkIntrospectionTimes checks exp, nbf and iat of an answer (RFC 7519
+// NumericDates, as RFC 7662 §2.2 defines them) at now with leeway: the
+// server said the token is active, but a cached answer must not outlive
+// exp, and a clock far off is refused as for JWTs. exp is optional. It
+// returns the expiry (zero when there is none).
+func checkIntrospectionTimes(m map[string]any, leeway time.Duration, now time.Time) (time.Time, error) {
+	exp, err := checkTimeClaims(m)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if !exp.IsZero() && !now.Before(exp.Add(leeway)) {
+		return time.Time{}, tokenError("the token expired at %s (leeway %s)", exp.Format(time.RFC3339), leeway)
+	}
+	if nbf, ok, _ := numericDate(m, "nbf"); ok && now.Add(leeway).Before(nbf) {
+		return time.Time{}, tokenError("the token is not valid before %s (leeway %s)", nbf.Format(time.RFC3339), leeway)
+	}
+	if iat, ok, _ := numericDate(m, "iat"); ok && now.Add(leeway).Before(iat) {
+		return time.Time{}, tokenError("the token was issued in the future, at %s (leeway %s)", iat.Format(time.RFC3339), leeway)
+	}
+	return exp, nil
 }

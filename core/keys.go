@@ -64,14 +64,21 @@ func (s *keySnapshot) match(kid, alg string, buf []publicKey) []publicKey {
 	return out
 }
 
-// hasKeyID reports whether the key with this identity is still in the set.
-func (s *keySnapshot) hasKeyID(id uint64) bool {
-	for _, k := range s.keys {
-		if k.id == id {
-			return true
+// hasKeys reports whether every key of c is still in the set.
+func (s *keySnapshot) hasKeys(c candidateKeys) bool {
+	for _, id := range c.ids[:c.n] {
+		found := false
+		for _, k := range s.keys {
+			if k.id == id {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
 		}
 	}
-	return false
+	return c.n > 0
 }
 
 // keyIDs numbers key material: a key keeps its number across refreshes while

@@ -59,6 +59,10 @@ type DiscoveryEvent struct {
 	URL      string
 	Duration time.Duration
 	Err      error
+	// Warnings are the codes of what the metadata lacks for MCP clients
+	// (e.g. "pkce_not_supported"), set on the first successful discovery of
+	// an issuer only, like the log line that describes them.
+	Warnings []string
 }
 
 // NopObserver implements [Observer] and does nothing.

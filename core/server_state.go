@@ -3,7 +3,6 @@ package mcpauth
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/url"
 	"strings"
@@ -11,6 +10,8 @@ import (
 	"sync/atomic"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/go-mcpauth/mcpauth/core/internal/clientreq"
 )
 
 // serverState is the runtime side of one trusted authorization server: its
@@ -29,6 +30,8 @@ type serverState struct {
 
 	keysOnce sync.Mutex
 	keys     atomic.Pointer[keySet]
+
+	warned atomic.Bool // the client requirements were checked and logged
 }
 
 // metadata returns the server's metadata, discovering it on first use: one
@@ -63,9 +66,13 @@ func (s *serverState) discover(ctx context.Context) (*AuthServerMetadata, error)
 	wellKnown, _ := DiscoveryURL(s.issuer, s.typ) // the issuer was checked by New
 	m, err := s.fetch.discover(ctx, s.issuer, wellKnown)
 	if err == nil {
-		err = checkServerMetadata(m, s.allowHTTP, s.policy.log)
+		err = checkServerMetadata(m, s.allowHTTP)
 	}
-	s.policy.obs.DiscoveryFetched(DiscoveryEvent{Issuer: s.issuer, URL: wellKnown, Duration: s.policy.now().Sub(start), Err: err})
+	var warnings []string
+	if err == nil {
+		warnings = s.checkClientRequirements(m)
+	}
+	s.policy.obs.DiscoveryFetched(DiscoveryEvent{Issuer: s.issuer, URL: wellKnown, Duration: s.policy.now().Sub(start), Err: err, Warnings: warnings})
 	if err != nil {
 		wait := s.failures.fail(s.policy.now(), err)
 		s.policy.log.Warn("mcpauth: authorization server discovery failed", "issuer", s.issuer, "url", wellKnown, "retry_in", wait, "error", err)
@@ -99,26 +106,42 @@ func (s *serverState) keySet(ctx context.Context) (*keySet, error) {
 	return ks, nil
 }
 
-// checkServerMetadata applies the MCP requirements (ValidateServerConfig)
-// and the URL policy to metadata: errors are returned, warnings logged.
-func checkServerMetadata(m *AuthServerMetadata, allowHTTP bool, log *slog.Logger) error {
-	res := ValidateServerConfig(*m)
-	if !res.Valid {
-		descs := make([]string, len(res.Errors))
-		for i, e := range res.Errors {
-			descs[i] = string(e.Code)
-		}
-		return &Error{Code: CodeInvalidServerConfig, Detail: fmt.Sprintf("authorization server %s does not meet the MCP requirements: %s", m.Issuer, strings.Join(descs, ", "))}
-	}
-	for _, w := range res.Warnings {
-		log.Warn("mcpauth: authorization server configuration has a warning", "issuer", m.Issuer, "code", w.Code, "description", w.Description)
-	}
+// checkServerMetadata applies what verification needs of metadata beyond
+// the issuer match (made when it is decoded or configured): the URL policy
+// of jwks_uri. Its absence is reported when keys are first needed, since a
+// custom verifier does not need it. What MCP clients need is only warned
+// about: see checkClientRequirements.
+func checkServerMetadata(m *AuthServerMetadata, allowHTTP bool) error {
 	if m.JWKSURI != "" {
 		if err := checkEndpointURL("jwks_uri", m.JWKSURI, allowHTTP); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// checkClientRequirements logs, once per issuer whatever the number of
+// requests or discovery attempts, what m lacks that MCP clients need (the
+// code flow with PKCE S256, a way to register): a resource server does not
+// need it to verify tokens, so it is never a refusal (Microsoft Entra ID,
+// for one, publishes no code_challenge_methods_supported). It returns the
+// codes of the unmet requirements the first time, nil afterwards.
+func (s *serverState) checkClientRequirements(m *AuthServerMetadata) []string {
+	if s.warned.Swap(true) {
+		return nil
+	}
+	unmet := clientreq.Unmet(m.clientRequirements())
+	if len(unmet) == 0 {
+		return nil
+	}
+	codes := make([]string, len(unmet))
+	descs := make([]string, len(unmet))
+	for i, f := range unmet {
+		codes[i], descs[i] = string(f.Code), f.Description
+	}
+	s.policy.log.Warn("mcpauth: the authorization server lacks what MCP clients need; its tokens are still verified",
+		"issuer", s.issuer, "codes", strings.Join(codes, ","), "details", strings.Join(descs, " "))
+	return codes
 }
 
 // checkEndpointURL requires an absolute https URL; http is accepted for

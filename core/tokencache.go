@@ -2,6 +2,7 @@ package mcpauth
 
 import (
 	"crypto/sha256"
+	"hash"
 	"sync"
 	"time"
 )
@@ -26,10 +27,10 @@ type tokenDigest [sha256.Size]byte
 
 // cachedToken is one successful verification.
 type cachedToken struct {
-	info    *AuthInfo // Token left empty: the request's token is set on a copy
-	expires time.Time // min(exp, verification time + max age)
-	keys    *keySet   // the key set whose key verified it
-	keyID   uint64    // that key's identity: the entry dies with the key
+	info    *AuthInfo     // Token left empty: the request's token is set on a copy
+	expires time.Time     // min(exp, verification time + max age)
+	keys    *keySet       // the key set whose key verified it
+	keyIDs  candidateKeys // the keys it was checked against: the entry dies with any of them
 }
 
 // tokenCache holds the AuthInfo of recently verified JWTs. It only skips the
@@ -59,9 +60,29 @@ func newTokenCache(size int, maxAge time.Duration) *tokenCache {
 	return c
 }
 
-// digest hashes a token without copying it.
+// hasher is a SHA-256 state with scratch space, pooled so that hashing a
+// token allocates nothing: sha256.Sum256([]byte(token)) would copy the
+// token to the heap, and this package uses no unsafe string view.
+type hasher struct {
+	h     hash.Hash
+	chunk [512]byte
+	sum   [sha256.Size]byte
+}
+
+var hashers = sync.Pool{New: func() any { return &hasher{h: sha256.New()} }}
+
+// digest hashes a token, copying it through a fixed scratch buffer.
 func digest(token string) tokenDigest {
-	return sha256.Sum256(stringBytes(token))
+	hs := hashers.Get().(*hasher)
+	hs.h.Reset()
+	for len(token) > 0 {
+		n := copy(hs.chunk[:], token)
+		hs.h.Write(hs.chunk[:n])
+		token = token[n:]
+	}
+	d := tokenDigest(hs.h.Sum(hs.sum[:0]))
+	hashers.Put(hs)
+	return d
 }
 
 // get returns the live entry of d, dropping it if it has expired.

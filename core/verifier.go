@@ -14,7 +14,7 @@ type Verifier interface {
 }
 
 // VerifyFunc verifies a token itself and describes it. To refuse the token,
-// return an error that wraps [ErrInvalidToken] (or any *Error with a bearer
+// return an error that wraps [CodeInvalidToken] (or any *Error with a bearer
 // code); any other error is taken as a failure of the verifier itself and
 // answered with 500. The returned AuthInfo still goes through the issuer
 // (one of the resource's authorization servers), audience and scope checks
@@ -33,19 +33,25 @@ type jwtVerifier struct {
 
 func (*jwtVerifier) verifierKind() string { return "jwt" }
 
-// JWTOption tunes [JWT].
-type JWTOption func(*jwtVerifier)
+// JWTOption tunes [JWT]: [WithAlgorithms], [WithExpirationOptional],
+// [WithTokenType], [WithMaxTokenSize].
+type JWTOption struct {
+	apply func(*jwtVerifier)
+}
 
 // JWT verifies JWT access tokens (RFC 7519, RFC 9068) with the keys of the
 // authorization server named by their "iss" claim, which must be one the
-// resource trusts. Defaults: the algorithms of [DefaultAlgorithms], "exp"
-// required, any "typ", tokens up to [DefaultMaxTokenBytes]. The leeway for
-// clock skew is [BearerOptions.Leeway].
+// resource trusts, parsed and verified by golang-jwt v5's Parser with this
+// package's policy (see [Bearer.Authenticate]). Defaults: the algorithms of
+// [DefaultAlgorithms], "exp" required, any "typ", tokens up to
+// [DefaultMaxTokenBytes]. The leeway for clock skew is
+// [BearerOptions.Leeway]. The options are copied: nothing given to JWT can
+// be changed afterwards.
 func JWT(opts ...JWTOption) Verifier {
-	v := &jwtVerifier{algorithms: DefaultAlgorithms, requireExp: true, maxTokenSize: DefaultMaxTokenBytes}
+	v := &jwtVerifier{algorithms: DefaultAlgorithms(), requireExp: true, maxTokenSize: DefaultMaxTokenBytes}
 	for _, o := range opts {
-		if o != nil {
-			o(v)
+		if o.apply != nil {
+			o.apply(v)
 		}
 	}
 	return v
@@ -55,14 +61,15 @@ func JWT(opts ...JWTOption) Verifier {
 // [DefaultAlgorithms]). Only asymmetric algorithms can be given: "none" and
 // HMAC are refused by BearerAuth.
 func WithAlgorithms(algs ...string) JWTOption {
-	return func(v *jwtVerifier) { v.algorithms = append([]string(nil), algs...) }
+	algs = append([]string(nil), algs...)
+	return JWTOption{func(v *jwtVerifier) { v.algorithms = append([]string(nil), algs...) }}
 }
 
 // WithExpirationOptional accepts tokens without an "exp" claim. The
 // reference libraries do so by default; such a token never expires, so this
 // package refuses it unless this option is given.
 func WithExpirationOptional() JWTOption {
-	return func(v *jwtVerifier) { v.requireExp = false }
+	return JWTOption{func(v *jwtVerifier) { v.requireExp = false }}
 }
 
 // WithTokenType requires the "typ" header to equal typ, compared without
@@ -70,13 +77,13 @@ func WithExpirationOptional() JWTOption {
 // "at+jwt" to accept only RFC 9068 access tokens, so that an ID token can
 // never be used as an access token. Default: any typ.
 func WithTokenType(typ string) JWTOption {
-	return func(v *jwtVerifier) { v.tokenType = typ }
+	return JWTOption{func(v *jwtVerifier) { v.tokenType = typ }}
 }
 
 // WithMaxTokenSize bounds the token length in bytes (default
 // [DefaultMaxTokenBytes]); longer tokens are refused before any decoding.
 func WithMaxTokenSize(n int) JWTOption {
-	return func(v *jwtVerifier) { v.maxTokenSize = n }
+	return JWTOption{func(v *jwtVerifier) { v.maxTokenSize = n }}
 }
 
 // check reports configuration errors.
@@ -86,7 +93,7 @@ func (v *jwtVerifier) check() error {
 	}
 	for _, a := range v.algorithms {
 		if !knownAlgorithm(a) {
-			return configError("algorithm %q is not supported: expected some of %s", a, strings.Join(DefaultAlgorithms, ", "))
+			return configError("algorithm %q is not supported: expected some of %s", a, strings.Join(defaultAlgorithms[:], ", "))
 		}
 	}
 	if v.maxTokenSize <= 0 {

@@ -1,6 +1,6 @@
 module github.com/go-mcpauth/mcpauth/examples
 
-go 1.25.0
+go 1.25.5
 
 require (
 	github.com/gin-gonic/gin v1.12.0
@@ -11,9 +11,11 @@ require (
 	github.com/go-mcpauth/mcpauth/adapters/fiber v0.0.0
 	github.com/go-mcpauth/mcpauth/adapters/gin v0.0.0
 	github.com/go-mcpauth/mcpauth/adapters/gosdk v0.0.0
+	github.com/go-mcpauth/mcpauth/adapters/mcpgo v0.0.0
 	github.com/go-mcpauth/mcpauth/core v0.0.0
 	github.com/gofiber/fiber/v2 v2.52.15
 	github.com/labstack/echo/v4 v4.16.0
+	github.com/mark3labs/mcp-go v1.2.1
 	github.com/modelcontextprotocol/go-sdk v1.8.0
 	github.com/zitadel/oidc/v3 v3.51.3
 	golang.org/x/oauth2 v0.36.0
@@ -58,8 +60,10 @@ require (
 	github.com/quic-go/quic-go v0.59.0 // indirect
 	github.com/rivo/uniseg v0.2.0 // indirect
 	github.com/rs/cors v1.11.1 // indirect
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.2 // indirect
 	github.com/segmentio/asm v1.1.3 // indirect
 	github.com/segmentio/encoding v0.5.4 // indirect
+	github.com/spf13/cast v1.7.1 // indirect
 	github.com/twitchyliquid64/golang-asm v0.15.1 // indirect
 	github.com/ugorji/go/codec v1.3.1 // indirect
 	github.com/valyala/bytebufferpool v1.0.0 // indirect
@@ -89,5 +93,6 @@ replace (
 	github.com/go-mcpauth/mcpauth/adapters/fiber => ../adapters/fiber
 	github.com/go-mcpauth/mcpauth/adapters/gin => ../adapters/gin
 	github.com/go-mcpauth/mcpauth/adapters/gosdk => ../adapters/gosdk
+	github.com/go-mcpauth/mcpauth/adapters/mcpgo => ../adapters/mcpgo
 	github.com/go-mcpauth/mcpauth/core => ../core
 )

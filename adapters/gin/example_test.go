@@ -31,8 +31,9 @@ func Example() {
 
 	r := gin.New()
 	r.Use(gin.Recovery())
-	mcpgin.RegisterMetadata(r, auth) // public: registered before any BearerAuth
-	r.Any("/mcp", mcpgin.BearerAuth(bearer), func(c *gin.Context) {
+	r.Use(mcpgin.BearerAuth(bearer)) // every route; the metadata and CORS preflights stay public
+	mcpgin.RegisterMetadata(r, auth) // GET /.well-known/oauth-protected-resource/mcp, before or after Use
+	r.Any("/mcp", func(c *gin.Context) {
 		info, _ := mcpgin.AuthInfo(c) // or mcpauth.AuthInfoFromContext(c.Request.Context())
 		c.JSON(http.StatusOK, gin.H{"subject": info.Subject, "scopes": info.Scopes})
 	})
@@ -61,7 +62,7 @@ func ExampleErrorHandler() {
 	var bearer *mcpauth.Bearer // from auth.BearerAuth
 	mw := mcpgin.BearerAuth(bearer, mcpgin.ErrorHandler(func(c *gin.Context, err error) {
 		log.Printf("refused %s %s: %v", c.Request.Method, c.Request.URL.Path, err)
-		mcpgin.WriteError(c, bearer, err)
+		mcpgin.WriteError(c, bearer.ErrorResponse(err))
 	}))
 	r := gin.New()
 	r.Any("/mcp", mw, gin.WrapH(mcpHandler))

@@ -1,10 +1,13 @@
 package mcpgosdk_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
 
@@ -25,5 +28,24 @@ func BenchmarkHandler(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		h.ServeHTTP(w, req)
+	}
+}
+
+// BenchmarkContextMiddleware measures what ContextMiddleware adds to each
+// MCP message: reading the AuthInfo from the TokenInfo and one
+// context.WithValue.
+func BenchmarkContextMiddleware(b *testing.B) {
+	info := &mcpauth.AuthInfo{Subject: "alice"}
+	req := &mcp.CallToolRequest{Extra: &mcp.RequestExtra{TokenInfo: mcpgosdk.TokenInfo(info)}}
+	h := mcpgosdk.ContextMiddleware()(func(ctx context.Context, _ string, _ mcp.Request) (mcp.Result, error) {
+		if got, _ := mcpauth.AuthInfoFromContext(ctx); got != info {
+			b.Fatal("wrong AuthInfo")
+		}
+		return nil, nil
+	})
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _ = h(ctx, "tools/call", req)
 	}
 }

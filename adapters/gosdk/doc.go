@@ -14,22 +14,44 @@
 //
 // # Wiring
 //
-// Mount the bridge below the bearer middleware of core or of any framework
-// adapter (mcpgin, mcpecho, mcpfiber, mcpchi):
+// Add [ContextMiddleware] to the server and mount [Handler] below the bearer
+// middleware of core or of any framework adapter (mcpgin, mcpecho,
+// mcpfiber, mcpchi):
 //
-//	server := mcp.NewServer(&mcp.Implementation{Name: "example"}, nil)
+//	server := mcp.NewServer(&mcp.Implementation{Name: "example", Version: "v1.0.0"}, nil)
+//	server.AddReceivingMiddleware(mcpgosdk.ContextMiddleware())
 //	mcp.AddTool(server, &mcp.Tool{Name: "whoami"}, whoami)
-//	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, nil)
+//	sdk := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, nil)
 //
 //	mux.Handle("/.well-known/oauth-protected-resource/", auth.MetadataHandler())
-//	mux.Handle("/mcp", bearer.Middleware()(mcpgosdk.Handler(h)))
+//	mux.Handle("/mcp", bearer.Middleware()(mcpgosdk.Handler(sdk)))
 //
-// and read the caller in a tool handler:
+// and read the caller of the request being served in any tool, resource or
+// prompt handler:
 //
-//	func whoami(ctx context.Context, req *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, any, error) {
-//		info, ok := mcpgosdk.AuthInfo(req)
+//	func whoami(ctx context.Context, _ *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, any, error) {
+//		info, ok := mcpauth.AuthInfoFromContext(ctx)
 //		...
 //	}
+//
+// [AuthInfo](req) returns the same *mcpauth.AuthInfo from the request.
+//
+// # Why two pieces
+//
+// A stateful StreamableHTTPHandler (the SDK's default) runs a session's
+// handlers in the context of the request that created the session, so
+// values that HTTP middleware put in a later request's context never reach
+// them: without the bridge, ctx holds the session creator's AuthInfo (the
+// old token's jti, scopes and expiry after a refresh). [Handler] takes the
+// AuthInfo out of the context it gives the SDK and passes it in the
+// per-message TokenInfo; [ContextMiddleware] puts each message's AuthInfo
+// into its handler's context. With one piece missing, handlers see no
+// caller rather than a stale one. With neither (the bearer middleware
+// straight in front of the SDK handler) a stateful server shows the
+// session creator's caller, which this package cannot detect: always mount
+// Handler. Do not read auth.TokenInfoFromContext(ctx) in handlers either: on
+// a stateful server it is the session creator's; req.Extra.TokenInfo is per
+// request.
 //
 // # Sessions
 //

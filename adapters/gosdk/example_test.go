@@ -2,6 +2,7 @@ package mcpgosdk_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"net/http"
@@ -15,8 +16,19 @@ import (
 	mcpgosdk "github.com/go-mcpauth/mcpauth/adapters/gosdk"
 )
 
+// whoami is a tool that reads the caller of the request it serves from ctx.
+func whoami(ctx context.Context, _ *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, any, error) {
+	info, ok := mcpauth.AuthInfoFromContext(ctx)
+	if !ok {
+		return nil, nil, errors.New("not authenticated")
+	}
+	text := info.Subject + " via " + info.ClientID
+	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: text}}}, nil, nil
+}
+
 // An MCP server built on the official SDK, protected by mcpauth: the tool
-// reads the caller that the bearer middleware verified.
+// reads the caller that the bearer middleware verified from its ctx, on a
+// stateful server (the SDK's default) whose sessions are bound to their user.
 func ExampleHandler() {
 	// A local issuer stands in for the authorization server.
 	iss, err := mcpauthtest.NewIssuer()
@@ -39,17 +51,11 @@ func ExampleHandler() {
 		log.Fatal(err)
 	}
 
-	// The MCP server and its tool.
+	// The MCP server, with the bridge's middleware, and its tool.
 	server := mcp.NewServer(&mcp.Implementation{Name: "example", Version: "v1.0.0"}, nil)
-	mcp.AddTool(server, &mcp.Tool{Name: "whoami"}, func(ctx context.Context, req *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, any, error) {
-		info, ok := mcpgosdk.AuthInfo(req)
-		if !ok {
-			return nil, nil, fmt.Errorf("not authenticated")
-		}
-		text := fmt.Sprintf("%s via %s (session user %s)", info.Subject, info.ClientID, req.Extra.TokenInfo.UserID)
-		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: text}}}, nil, nil
-	})
-	sdk := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, &mcp.StreamableHTTPOptions{Stateless: true})
+	server.AddReceivingMiddleware(mcpgosdk.ContextMiddleware())
+	mcp.AddTool(server, &mcp.Tool{Name: "whoami"}, whoami)
+	sdk := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, nil)
 
 	// The wiring: metadata, then bearer middleware → bridge → SDK handler.
 	mux := http.NewServeMux()
@@ -78,5 +84,5 @@ func ExampleHandler() {
 		log.Fatal(err)
 	}
 	fmt.Println(res.Content[0].(*mcp.TextContent).Text)
-	// Output: alice via cli (session user alice)
+	// Output: alice via cli
 }

@@ -154,13 +154,22 @@ func Middleware(opts ...Option) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		// RequireBearerToken sees a request whose Authorization header is
 		// the placeholder; next gets the original header back.
+		// The AuthInfo leaves the context here (it travels on in the
+		// TokenInfo), so that no SDK session keeps a stale one.
 		bridged := require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if orig, ok := r.Context().Value(origHeaderKey{}).(http.Header); ok {
 				r.Header = orig
 			}
-			next.ServeHTTP(w, r)
+			next.ServeHTTP(w, r.WithContext(withoutAuthInfo(r.Context())))
 		}))
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+				// A CORS preflight, which the bearer middleware passes
+				// unauthenticated (browsers send it without credentials):
+				// no MCP handler runs for it.
+				next.ServeHTTP(w, r.WithContext(withoutAuthInfo(r.Context())))
+				return
+			}
 			if _, ok := mcpauth.AuthInfoFromContext(r.Context()); !ok {
 				if cfg.allowAnonymous {
 					next.ServeHTTP(w, r)
@@ -194,8 +203,18 @@ type origHeaderKey struct{}
 // The token is not verified again, and the SDK's own checks (header syntax,
 // expiry without leeway, missing expiry) are turned off, so every refusal a
 // client sees is mcpauth's. A request without an AuthInfo is answered with
-// 500 unless [AllowAnonymous] is given.
+// 500 unless [AllowAnonymous] is given; a CORS preflight (OPTIONS with
+// Access-Control-Request-Method), which the bearer middleware passes
+// unauthenticated, goes to the SDK handler as it is.
 //
+// The SDK handler gets the request without its [mcpauth.AuthInfo] in the
+// context: a stateful SDK handler would keep the session creator's AuthInfo
+// in the context of every later handler of the session. Add
+// [ContextMiddleware] to the server so that handlers find the current
+// request's caller in ctx; without it [mcpauth.AuthInfoFromContext] reports
+// no caller in handlers, never a stale one.
+//
+//	server.AddReceivingMiddleware(mcpgosdk.ContextMiddleware())
 //	mux.Handle("/mcp", bearer.Middleware()(mcpgosdk.Handler(mcp.NewStreamableHTTPHandler(getServer, nil))))
 func Handler(h http.Handler, opts ...Option) http.Handler {
 	return Middleware(opts...)(h)

@@ -30,10 +30,12 @@ type seen struct {
 	HasAuthInfo  bool              `json:"has_auth_info"`
 	AuthInfo     *mcpauth.AuthInfo `json:"auth_info"`
 	SameInfo     bool              `json:"same_info"` // the context's AuthInfo is the bridged one
+	HasCtxInfo   bool              `json:"has_ctx_info"`
+	CtxInfo      *mcpauth.AuthInfo `json:"ctx_info"` // mcpauth.AuthInfoFromContext(ctx)
 }
 
-// whoami is the test tool: it reports what the SDK and the bridge hand it.
-func whoami(ctx context.Context, req *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, any, error) {
+// reportCaller is the test tool: it reports what the SDK and the bridge hand it.
+func reportCaller(ctx context.Context, req *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, any, error) {
 	var s seen
 	if ti := req.Extra.TokenInfo; ti != nil {
 		s.HasTokenInfo = true
@@ -42,6 +44,7 @@ func whoami(ctx context.Context, req *mcp.CallToolRequest, _ struct{}) (*mcp.Cal
 	s.AuthInfo, s.HasAuthInfo = mcpgosdk.AuthInfo(req)
 	if fromCtx, ok := mcpauth.AuthInfoFromContext(ctx); ok {
 		s.SameInfo = fromCtx == s.AuthInfo
+		s.HasCtxInfo, s.CtxInfo = true, fromCtx
 	}
 	b, err := json.Marshal(s)
 	if err != nil {
@@ -62,6 +65,9 @@ type stackOptions struct {
 	stateless  bool
 	bridgeOpts []mcpgosdk.Option
 	noBearer   bool // mount the bridge without the bearer middleware
+	noBridge   bool // mount the SDK handler without the bridge (Handler)
+	noContext  bool // leave ContextMiddleware out of the server
+	register   func(*mcp.Server)
 	optional   bool // mount the bearer middleware with mcpauth.Optional()
 	jwtOpts    []mcpauth.JWTOption
 }
@@ -89,11 +95,20 @@ func newStack(t *testing.T, o stackOptions) *stack {
 	}
 
 	server := mcp.NewServer(&mcp.Implementation{Name: "test", Version: "v0.0.1"}, nil)
-	mcp.AddTool(server, &mcp.Tool{Name: "whoami", Description: "who is calling"}, whoami)
+	if !o.noContext {
+		server.AddReceivingMiddleware(mcpgosdk.ContextMiddleware())
+	}
+	mcp.AddTool(server, &mcp.Tool{Name: "whoami", Description: "who is calling"}, reportCaller)
+	if o.register != nil {
+		o.register(server)
+	}
 	sdk := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server },
 		&mcp.StreamableHTTPOptions{Stateless: o.stateless})
 
-	h := mcpgosdk.Handler(sdk, append([]mcpgosdk.Option{mcpgosdk.WithLogger(slog.New(slog.DiscardHandler))}, o.bridgeOpts...)...)
+	var h http.Handler = sdk
+	if !o.noBridge {
+		h = mcpgosdk.Handler(sdk, append([]mcpgosdk.Option{mcpgosdk.WithLogger(slog.New(slog.DiscardHandler))}, o.bridgeOpts...)...)
+	}
 	switch {
 	case o.noBearer:
 	case o.optional:
@@ -201,12 +216,10 @@ func TestToolReadsCaller(t *testing.T) {
 			if !s.AuthInfo.ExpiresAt.Equal(exp) {
 				t.Errorf("AuthInfo.ExpiresAt = %v, want %v", s.AuthInfo.ExpiresAt, exp)
 			}
-			// A stateless handler runs the tool in the request's context; a
-			// stateful one in the session's, which does not carry the
-			// request's values: req.Extra (mcpgosdk.AuthInfo) is the one
-			// place that has the caller in both modes, as the README says.
-			if s.SameInfo != stateless {
-				t.Errorf("tool context carries the AuthInfo: %v, want %v (SDK behaviour changed: update the README)", s.SameInfo, stateless)
+			// ContextMiddleware puts the request's AuthInfo in ctx, in both
+			// modes: the very pointer mcpgosdk.AuthInfo(req) returns.
+			if !s.SameInfo {
+				t.Errorf("ctx AuthInfo = %+v, want the request's %p", s.CtxInfo, s.AuthInfo)
 			}
 		})
 	}
@@ -396,6 +409,42 @@ func TestWithoutAuthInfo(t *testing.T) {
 			anon := bytes.Contains(resp.Body, []byte(`\"has_token_info\":false`))
 			if anon != tc.anon {
 				t.Errorf("anonymous = %v, want %v: %s", anon, tc.anon, resp.Body)
+			}
+		})
+	}
+}
+
+// TestPreflightPassesThrough: a CORS preflight, which the bearer middleware
+// passes unauthenticated, reaches the SDK handler (no MCP handler runs for
+// OPTIONS), where any other request without an AuthInfo gets 500.
+func TestPreflightPassesThrough(t *testing.T) {
+	var reached bool
+	var hadInfo bool
+	h := mcpgosdk.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached = true
+		_, hadInfo = mcpauth.AuthInfoFromContext(r.Context())
+		w.WriteHeader(http.StatusNoContent)
+	}), mcpgosdk.WithLogger(slog.New(slog.DiscardHandler)))
+	tests := []struct {
+		name    string
+		header  string
+		status  int
+		reached bool
+	}{
+		{"preflight", "POST", http.StatusNoContent, true},
+		{"plain OPTIONS", "", http.StatusInternalServerError, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			reached, hadInfo = false, false
+			req := httptest.NewRequest(http.MethodOptions, "/mcp", nil)
+			if tc.header != "" {
+				req.Header.Set("Access-Control-Request-Method", tc.header)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != tc.status || reached != tc.reached || hadInfo {
+				t.Errorf("status %d reached %v AuthInfo %v; want %d %v false", rec.Code, reached, hadInfo, tc.status, tc.reached)
 			}
 		})
 	}

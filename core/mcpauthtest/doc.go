@@ -11,9 +11,11 @@
 //   - a JSON Web Key Set with the public signing keys at <issuer path>/jwks
 //     (RFC 7517).
 //
-// Every other path answers 404 Not Found. In particular the authorization,
-// token and registration endpoints advertised in the discovery document are
-// not implemented: tokens are minted directly with [Issuer.Token].
+// Every other path answers 404 Not Found, and the discovery document lists
+// nothing else: there is no authorization, token or registration endpoint
+// (tokens are minted directly with [Issuer.Token]), so
+// response_types_supported and grant_types_supported are empty. MCP clients
+// cannot log in through this issuer; hand them a minted token instead.
 //
 // Tokens are real JWTs signed with real RSA (RS*, PS*), ECDSA (ES*) and
 // Ed25519 (EdDSA) keys, so a resource server under test verifies them exactly

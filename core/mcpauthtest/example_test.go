@@ -34,9 +34,8 @@ func ExampleNewIssuer() {
 
 	// What the resource server does: discovery, then the JWKS...
 	var metadata struct {
-		Issuer                        string   `json:"issuer"`
-		JWKSURI                       string   `json:"jwks_uri"`
-		CodeChallengeMethodsSupported []string `json:"code_challenge_methods_supported"`
+		Issuer  string `json:"issuer"`
+		JWKSURI string `json:"jwks_uri"`
 	}
 	fetchJSON(iss.OAuthMetadataURL(), &metadata)
 	var set jwkset.JWKSMarshal
@@ -62,13 +61,11 @@ func ExampleNewIssuer() {
 
 	fmt.Println("local issuer:", strings.HasPrefix(iss.URL(), "http://127.0.0.1:"))
 	fmt.Println("issuer matches:", metadata.Issuer == iss.URL())
-	fmt.Println("PKCE methods:", metadata.CodeChallengeMethodsSupported)
 	fmt.Println("published keys:", len(keys))
 	fmt.Println("valid:", parsed.Valid, "alg:", parsed.Method.Alg(), "sub:", sub)
 	// Output:
 	// local issuer: true
 	// issuer matches: true
-	// PKCE methods: [S256]
 	// published keys: 3
 	// valid: true alg: RS256 sub: alice
 }

@@ -75,14 +75,9 @@ func TestDiscovery(t *testing.T) {
 			m := getJSON(t, tt.url)
 			want := map[string]any{
 				"issuer":                                        issuer,
-				"authorization_endpoint":                        issuer + "/authorize",
-				"token_endpoint":                                issuer + "/token",
-				"registration_endpoint":                         issuer + "/register",
 				"jwks_uri":                                      issuer + "/jwks",
-				"response_types_supported":                      []any{"code"},
-				"grant_types_supported":                         []any{"authorization_code", "client_credentials", "refresh_token"},
-				"code_challenge_methods_supported":              []any{"S256"},
-				"token_endpoint_auth_methods_supported":         []any{"client_secret_basic", "none"},
+				"response_types_supported":                      []any{},
+				"grant_types_supported":                         []any{},
 				"scopes_supported":                              []any{"openid", "profile", "read", "write"},
 				"subject_types_supported":                       []any{"public"},
 				"id_token_signing_alg_values_supported":         tt.wantAlgs,
@@ -197,7 +192,7 @@ func TestWithMetadata(t *testing.T) {
 	iss := mcpauthtest.MustNewIssuer(t,
 		mcpauthtest.WithAlgorithms(mcpauthtest.EdDSA),
 		mcpauthtest.WithMetadata(func(m map[string]any) {
-			delete(m, "code_challenge_methods_supported")
+			delete(m, "subject_types_supported")
 			m["issuer"] = "https://evil.example"
 			// Appending must not accumulate across requests: each call gets a fresh copy.
 			m["scopes_supported"] = append(m["scopes_supported"].([]string), "admin")
@@ -205,8 +200,8 @@ func TestWithMetadata(t *testing.T) {
 	for range 3 {
 		for _, u := range []string{iss.OpenIDConfigurationURL(), iss.OAuthMetadataURL()} {
 			m := getJSON(t, u)
-			if _, ok := m["code_challenge_methods_supported"]; ok {
-				t.Errorf("%s: code_challenge_methods_supported not deleted", u)
+			if _, ok := m["subject_types_supported"]; ok {
+				t.Errorf("%s: subject_types_supported not deleted", u)
 			}
 			if m["issuer"] != "https://evil.example" {
 				t.Errorf("%s: issuer %v", u, m["issuer"])
@@ -220,8 +215,8 @@ func TestWithMetadata(t *testing.T) {
 	if md["issuer"] != "https://evil.example" {
 		t.Errorf("Metadata() issuer %v", md["issuer"])
 	}
-	if _, ok := md["code_challenge_methods_supported"]; ok {
-		t.Error("Metadata(): code_challenge_methods_supported not deleted")
+	if _, ok := md["subject_types_supported"]; ok {
+		t.Error("Metadata(): subject_types_supported not deleted")
 	}
 	// Tokens keep the real issuer.
 	tok := iss.MustToken(t, nil)
@@ -329,5 +324,29 @@ func TestAlgorithms(t *testing.T) {
 	got[0] = "changed"
 	if mcpauthtest.Algorithms()[0] != "RS256" {
 		t.Error("Algorithms() returns shared slice")
+	}
+}
+
+// Every URL the discovery document lists is served (not 404): the issuer
+// advertises nothing it does not implement.
+func TestAdvertisedEndpointsAnswer(t *testing.T) {
+	t.Parallel()
+	iss := mcpauthtest.MustNewIssuer(t, mcpauthtest.WithPath("/tenant"))
+	for _, doc := range []string{iss.OpenIDConfigurationURL(), iss.OAuthMetadataURL()} {
+		m := getJSON(t, doc)
+		n := 0
+		for name, v := range m {
+			u, ok := v.(string)
+			if !ok || name == "issuer" || !strings.HasPrefix(u, "http") {
+				continue
+			}
+			n++
+			if resp, _ := get(t, u); resp.StatusCode == http.StatusNotFound || resp.StatusCode >= 500 {
+				t.Errorf("%s: %s %s answers %d", doc, name, u, resp.StatusCode)
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s lists no endpoint", doc)
+		}
 	}
 }

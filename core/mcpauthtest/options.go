@@ -83,9 +83,11 @@ func WithPath(path string) Option {
 // WithMetadata registers a function that edits the discovery document before
 // each response (and before Issuer.Metadata returns it). The function gets a
 // fresh copy every time, so it may add, change or delete any member, for
-// instance delete "code_challenge_methods_supported" or change "issuer" to
-// simulate a non-compliant authorization server. List-valued members are
-// []string. The function may be called concurrently from several goroutines.
+// instance add the authorization, token and registration endpoints and the
+// PKCE methods a real authorization server publishes (the issuer itself
+// serves none of them), or change "issuer" to simulate a non-compliant
+// authorization server. List-valued members are []string. The function may
+// be called concurrently from several goroutines.
 func WithMetadata(edit func(m map[string]any)) Option {
 	return func(c *config) {
 		c.edit = edit

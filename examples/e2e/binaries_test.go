@@ -19,7 +19,7 @@ import (
 )
 
 // examples are the example commands, relative to the module root.
-var examples = []string{"gin", "echo", "fiber", "chi", "todo-manager"}
+var examples = []string{"gin", "echo", "fiber", "chi", "todo-manager", "mcpgo"}
 
 // buildExamples builds every example command into a temporary directory.
 func buildExamples(t *testing.T) string {
@@ -52,7 +52,7 @@ func cleanEnv(extra ...string) []string {
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
 		switch name {
-		case app.EnvIssuer, app.EnvIssuerType, app.EnvResource, app.EnvAudience, app.EnvRequiredScopes, app.EnvPort, app.EnvAddr:
+		case app.EnvIssuer, app.EnvIssuerType, app.EnvResource, app.EnvAudience, app.EnvRequiredScopes, app.EnvStateless, app.EnvPort, app.EnvAddr:
 			continue
 		}
 		env = append(env, kv)
@@ -68,65 +68,88 @@ func exe(dir, name string) string {
 }
 
 // TestBinaries builds every example and runs each with no configuration
-// (but a free port): it starts a development issuer, prints a token and a
-// curl command, and the token works with a real MCP client; SIGINT stops it
+// (but a free port), stateless and with MCP_STATELESS=false: it starts a
+// development issuer, prints a token and a curl command, and the token works
+// with a real MCP client (on a session when stateful); SIGINT stops it
 // cleanly.
 func TestBinaries(t *testing.T) {
 	dir := buildExamples(t)
 	for _, name := range examples {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, exe(dir, name))
-			cmd.Env = cleanEnv(app.EnvAddr + "=127.0.0.1:0")
-			stdout, err := cmd.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			var stderr mcpauthtest.LogBuffer
-			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			defer func() { _ = cmd.Process.Kill() }()
+		for _, mode := range e2etest.Modes {
+			t.Run(name+"/"+mode.Name, func(t *testing.T) {
+				t.Parallel()
+				runBinary(t, exe(dir, name), mode.Stateless)
+			})
+		}
+	}
 
-			url, token, curl := readBanner(t, bufio.NewScanner(stdout))
-			if url == "" || token == "" || !strings.Contains(curl, "Bearer "+token) || !strings.Contains(curl, "Accept: application/json, text/event-stream") {
-				t.Fatalf("banner: url %q token %q curl %q; stderr: %s", url, token, curl, stderr.String())
+	for _, bad := range []struct{ name, value string }{{app.EnvIssuerType, "saml"}, {app.EnvStateless, "maybe"}} {
+		t.Run("bad "+bad.name+" exits 2", func(t *testing.T) {
+			cmd := exec.Command(exe(dir, "gin"))
+			cmd.Env = cleanEnv(bad.name + "=" + bad.value)
+			out, err := cmd.CombinedOutput()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+				t.Fatalf("err = %v, want exit status 2; output: %s", err, out)
 			}
-			id, err := e2etest.Whoami(t, url, token)
-			if err != nil {
-				t.Fatalf("whoami with the printed token: %v", err)
-			}
-			if id.Subject != app.DevSubject {
-				t.Errorf("subject %q, want %q", id.Subject, app.DevSubject)
-			}
-
-			if runtime.GOOS == "windows" {
-				return // no SIGINT
-			}
-			if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-				t.Fatal(err)
-			}
-			if err := cmd.Wait(); err != nil {
-				t.Errorf("exit after SIGINT: %v; stderr: %s", err, stderr.String())
+			if !strings.Contains(string(out), bad.name) {
+				t.Errorf("output %q does not name %s", out, bad.name)
 			}
 		})
 	}
+}
 
-	t.Run("bad configuration exits 2", func(t *testing.T) {
-		cmd := exec.Command(exe(dir, "gin"))
-		cmd.Env = cleanEnv(app.EnvIssuerType + "=saml")
-		out, err := cmd.CombinedOutput()
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.ExitCode() != 2 {
-			t.Fatalf("err = %v, want exit status 2; output: %s", err, out)
-		}
-		if !strings.Contains(string(out), app.EnvIssuerType) {
-			t.Errorf("output %q does not name %s", out, app.EnvIssuerType)
-		}
-	})
+// runBinary runs one example command with MCP_STATELESS=stateless.
+func runBinary(t *testing.T, path, stateless string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, path)
+	cmd.Env = cleanEnv(app.EnvAddr+"=127.0.0.1:0", app.EnvStateless+"="+stateless)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr mcpauthtest.LogBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill() }()
+
+	url, token, curl := readBanner(t, bufio.NewScanner(stdout))
+	if url == "" || token == "" || !strings.Contains(curl, "Bearer "+token) || !strings.Contains(curl, "Accept: application/json, text/event-stream") {
+		t.Fatalf("banner: url %q token %q curl %q; stderr: %s", url, token, curl, stderr.String())
+	}
+	tr := &e2etest.SwapTransport{}
+	tr.Set(token)
+	protocol := ""
+	if stateless == "false" {
+		protocol = e2etest.SessionProtocol
+	}
+	cs, err := e2etest.ConnectWith(t, url, tr, protocol)
+	if err != nil {
+		t.Fatalf("connect with the printed token: %v", err)
+	}
+	if (cs.ID() != "") != (stateless == "false") {
+		t.Errorf("session id %q with %s=%s", cs.ID(), app.EnvStateless, stateless)
+	}
+	id, err := e2etest.WhoamiOn(t, cs, token)
+	if err != nil {
+		t.Fatalf("whoami with the printed token: %v", err)
+	}
+	if id.Subject != app.DevSubject {
+		t.Errorf("subject %q, want %q", id.Subject, app.DevSubject)
+	}
+
+	if runtime.GOOS == "windows" {
+		return // no SIGINT
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("exit after SIGINT: %v; stderr: %s", err, stderr.String())
+	}
 }
 
 // readBanner reads the start-up banner up to the first curl command and

@@ -11,7 +11,6 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	mcpgosdk "github.com/go-mcpauth/mcpauth/adapters/gosdk"
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
 )
 
@@ -120,16 +119,18 @@ func (s *Store) Register(server *mcp.Server) {
 	}, s.deleteTodo)
 }
 
-func caller(req *mcp.CallToolRequest) (*mcpauth.AuthInfo, error) {
-	info, ok := mcpgosdk.AuthInfo(req)
+// caller is the caller of the request being served, from the tool's ctx
+// (mcpgosdk.ContextMiddleware puts it there, in both session modes).
+func caller(ctx context.Context) (*mcpauth.AuthInfo, error) {
+	info, ok := mcpauth.AuthInfoFromContext(ctx)
 	if !ok || info.Subject == "" {
 		return nil, errors.New("the request is not authenticated")
 	}
 	return info, nil
 }
 
-func (s *Store) createTodo(_ context.Context, req *mcp.CallToolRequest, in CreateTodoInput) (*mcp.CallToolResult, Todo, error) {
-	info, err := caller(req)
+func (s *Store) createTodo(ctx context.Context, _ *mcp.CallToolRequest, in CreateTodoInput) (*mcp.CallToolResult, Todo, error) {
+	info, err := caller(ctx)
 	if err != nil {
 		return nil, Todo{}, err
 	}
@@ -142,8 +143,8 @@ func (s *Store) createTodo(_ context.Context, req *mcp.CallToolRequest, in Creat
 	return nil, s.Create(in.Content, info.Subject), nil
 }
 
-func (s *Store) getTodos(_ context.Context, req *mcp.CallToolRequest, _ GetTodosInput) (*mcp.CallToolResult, TodosOutput, error) {
-	info, err := caller(req)
+func (s *Store) getTodos(ctx context.Context, _ *mcp.CallToolRequest, _ GetTodosInput) (*mcp.CallToolResult, TodosOutput, error) {
+	info, err := caller(ctx)
 	if err != nil {
 		return nil, TodosOutput{}, err
 	}
@@ -154,8 +155,8 @@ func (s *Store) getTodos(_ context.Context, req *mcp.CallToolRequest, _ GetTodos
 	return nil, TodosOutput{Todos: s.List(owner)}, nil
 }
 
-func (s *Store) deleteTodo(_ context.Context, req *mcp.CallToolRequest, in DeleteTodoInput) (*mcp.CallToolResult, DeleteTodoOutput, error) {
-	info, err := caller(req)
+func (s *Store) deleteTodo(ctx context.Context, _ *mcp.CallToolRequest, in DeleteTodoInput) (*mcp.CallToolResult, DeleteTodoOutput, error) {
+	info, err := caller(ctx)
 	if err != nil {
 		return nil, DeleteTodoOutput{}, err
 	}

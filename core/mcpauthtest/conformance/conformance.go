@@ -17,6 +17,13 @@
 //	}
 //
 // The routes to mount are listed on [App].
+//
+// [RunOptions] is the cross-adapter options table: the same option set, the
+// same request, the same observable result (status, headers, body, whether
+// the handler ran and the AuthInfo it saw) in every integration, with
+// BearerAuth installed for the whole server (the framework's Use) before or
+// after RegisterMetadata. [RunMetadataPaths] checks that resource paths with
+// characters routers read specially are registered and served.
 package conformance
 
 import (
@@ -154,7 +161,7 @@ func Run(t *testing.T, framework string, serve func(t *testing.T, app App) (base
 		case customWrongIssuer:
 			return &mcpauth.AuthInfo{Issuer: "https://evil.example.com", Subject: "custom-user", Scopes: []string{"read"}, Audience: []string{Resource}}, nil
 		}
-		return nil, errors.Join(errors.New("unknown custom token"), mcpauth.ErrInvalidToken)
+		return nil, errors.Join(errors.New("unknown custom token"), mcpauth.CodeInvalidToken)
 	}), mcpauth.BearerOptions{Resource: Resource, RequiredScopes: []string{"read"}})
 	if err != nil {
 		t.Fatalf("%s: building the suite's custom Bearer: %v", framework, err)

@@ -43,6 +43,11 @@ type Options struct {
 	Name string
 	// Register adds the server's tools. Default: [RegisterWhoami].
 	Register func(*mcp.Server)
+	// MCP builds the MCP endpoint's handler, to be mounted behind the
+	// bearer middleware, for an MCP server without sessions (stateless) or
+	// with them. Default: [NewMCPHandler] on the official MCP Go SDK with
+	// Register's tools; the mcpgo example builds an mcp-go server instead.
+	MCP func(name string, stateless bool) http.Handler
 	// ScopesSupported are published in the protected resource metadata,
 	// besides the required scopes.
 	ScopesSupported []string
@@ -79,8 +84,9 @@ type App struct {
 	// Bearer verifies the requests to MCPPath (framework adapters'
 	// BearerAuth take it).
 	Bearer *mcpauth.Bearer
-	// MCP is the MCP server's streamable HTTP handler, stateless, behind the
-	// mcpgosdk bridge: mount it at MCPPath behind the bearer middleware.
+	// MCP is the MCP server's streamable HTTP handler behind its bridge
+	// (mcpgosdk, or mcpmcpgo in the mcpgo example), stateless unless
+	// MCP_STATELESS=false: mount it at MCPPath behind the bearer middleware.
 	MCP http.Handler
 
 	// Listener is where the framework must serve.
@@ -194,7 +200,11 @@ func Start(ctx context.Context, cfg Config, opts Options) (_ *App, err error) {
 		logger.Warn("the authorization server cannot be used yet; requests get 503 until it can", "issuer", a.Issuer, "err", err)
 	}
 
-	a.MCP = NewMCPHandler(opts.Name, opts.Register)
+	if opts.MCP != nil {
+		a.MCP = opts.MCP(opts.Name, cfg.Stateless)
+	} else {
+		a.MCP = NewMCPHandler(opts.Name, opts.Register, cfg.Stateless)
+	}
 	return a, nil
 }
 
@@ -218,15 +228,19 @@ func verifier(cfg Config) mcpauth.Verifier {
 }
 
 // NewMCPHandler returns the MCP server's streamable HTTP handler behind the
-// mcpgosdk bridge. It is stateless, so a tools/call works without a prior
-// initialize and replicas need no session affinity, and it answers with
-// application/json rather than an event stream, which suits one-shot tool
-// calls and frameworks that buffer responses.
-func NewMCPHandler(name string, register func(*mcp.Server)) http.Handler {
+// mcpgosdk bridge, with mcpgosdk.ContextMiddleware on the server so that
+// every tool reads the caller of the request it serves from its ctx, in both
+// modes. Stateless (the default of the examples), a tools/call works without
+// a prior initialize and replicas need no session affinity; stateful
+// (MCP_STATELESS=false), sessions are bound to the user who created them.
+// It answers with application/json rather than an event stream, which suits
+// one-shot tool calls and frameworks that buffer responses.
+func NewMCPHandler(name string, register func(*mcp.Server), stateless bool) http.Handler {
 	server := mcp.NewServer(&mcp.Implementation{Name: "mcpauth-example-" + name, Version: "v0.1.0"}, nil)
+	server.AddReceivingMiddleware(mcpgosdk.ContextMiddleware())
 	register(server)
 	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server },
-		&mcp.StreamableHTTPOptions{Stateless: true, JSONResponse: true})
+		&mcp.StreamableHTTPOptions{Stateless: stateless, JSONResponse: true})
 	return mcpgosdk.Handler(h)
 }
 
@@ -254,8 +268,8 @@ func (a *App) LocalURL() string {
 func (a *App) MetadataURL() string { return a.Bearer.ResourceMetadataURL() }
 
 // PrintBanner writes what a developer needs to call the server: where it
-// listens, which issuer it trusts and, with the development issuer, a token
-// and ready curl commands.
+// listens, which issuer it trusts, how an MCP client connects and, with the
+// development issuer, a token and ready curl commands.
 func (a *App) PrintBanner(w io.Writer) {
 	p := func(format string, args ...any) { _, _ = fmt.Fprintf(w, format, args...) }
 	p("MCP server (%s) listening on %s\n", a.Options.Name, a.LocalURL())
@@ -266,30 +280,63 @@ func (a *App) PrintBanner(w io.Writer) {
 	}
 	if a.Dev == nil {
 		p("  issuer:            %s (%s)\n", a.Issuer, a.Config.IssuerType)
+		p("\nConnect an MCP client (e.g. the MCP Inspector, transport Streamable HTTP) to %s:\n", a.LocalURL())
+		p("it reads the resource metadata, signs in at %s and requests a token for %s.\n", a.Issuer, a.Resource)
+		p("Check the set-up: go run ./tools/cmd/mcpauth-check %s\n\n", a.LocalURL())
 		return
 	}
 	p("\nNo %s set: started a development issuer at %s (local testing only).\n", EnvIssuer, a.Issuer)
 	p("Token for subject %q, valid for %s:\n\n%s\n", DevSubject, DevTokenLifetime, a.DevToken)
-	for _, c := range a.Options.Calls {
-		p("\nCall %s:\n\n%s\n", c.Name, CurlCommand(a.LocalURL(), a.DevToken, c))
+	session := ""
+	if !a.Config.Stateless {
+		session = "<id>"
+		p("\nStateful sessions (%s=false): initialize a session first and note the Mcp-Session-Id header of the answer:\n\n%s\n",
+			EnvStateless, CurlInitialize(a.LocalURL(), a.DevToken))
 	}
-	p("\n")
+	for _, c := range a.Options.Calls {
+		p("\nCall %s:\n\n%s\n", c.Name, curl(a.LocalURL(), a.DevToken, session, toolCallBody(c)))
+	}
+	p("\nConnect an MCP client (e.g. the MCP Inspector, transport Streamable HTTP) to %s\n", a.LocalURL())
+	p("with the token above as its bearer token (Inspector: Authentication > Bearer Token).\n")
+	p("The development issuer has no sign-in: it publishes only its keys, no authorization,\n")
+	p("token or registration endpoint, so a client cannot obtain a token from it by itself.\n")
+	p("To sign in through a real provider, set %s (see docs/providers.md).\n", EnvIssuer)
+	p("Check the set-up: go run ./tools/cmd/mcpauth-check -token <token> %s\n\n", a.LocalURL())
 }
 
 // CurlCommand returns a shell command calling tool c on url with token: a
 // JSON-RPC tools/call posted with the two headers streamable HTTP requires.
-// No initialize is needed: the examples' MCP servers are stateless.
+// No initialize is needed when the MCP server is stateless (the default).
 func CurlCommand(url, token string, c ToolCall) string {
+	return curl(url, token, "", toolCallBody(c))
+}
+
+// CurlInitialize returns a shell command opening a session on url with
+// token, printing the answer's headers (-i) so that its Mcp-Session-Id shows.
+func CurlInitialize(url, token string) string {
+	body := `{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"curl","version":"0"}}}`
+	return strings.Replace(curl(url, token, "", body), "curl -sS ", "curl -sS -i ", 1)
+}
+
+func toolCallBody(c ToolCall) string {
 	args := c.Arguments
 	if args == "" {
 		args = "{}"
 	}
-	body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"` + c.Name + `","arguments":` + args + `}}`
-	return "curl -sS " + url + " \\\n" +
+	return `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"` + c.Name + `","arguments":` + args + `}}`
+}
+
+// curl posts body to url with token, and the session id if not empty.
+func curl(url, token, session, body string) string {
+	cmd := "curl -sS " + url + " \\\n" +
 		"  -H 'Authorization: Bearer " + token + "' \\\n" +
 		"  -H 'Accept: application/json, text/event-stream' \\\n" +
-		"  -H 'Content-Type: application/json' \\\n" +
-		"  -d '" + body + "'"
+		"  -H 'Content-Type: application/json' \\\n"
+	if session != "" {
+		cmd += "  -H 'Mcp-Protocol-Version: 2025-06-18' \\\n" +
+			"  -H 'Mcp-Session-Id: " + session + "' \\\n"
+	}
+	return cmd + "  -d '" + body + "'"
 }
 
 // Main runs an example: configuration from the environment, Start, the

@@ -3,10 +3,15 @@ package app
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
+	"net"
+	"net/http"
 	"strings"
 	"testing"
+
+	mcpauth "github.com/go-mcpauth/mcpauth/core"
 )
 
 // TestRunExitCodes: a bad configuration exits with status 2 and a message
@@ -61,7 +66,8 @@ func TestRunServes(t *testing.T) {
 		if got == nil || got.DevToken == "" || !strings.Contains(stdout.String(), got.DevToken) {
 			t.Fatalf("banner without the development token:\n%s", stdout.String())
 		}
-		for _, s := range []string{"required scopes:   mcp:tools", "Call whoami:", "curl -sS " + got.LocalURL(), `"method":"tools/call"`} {
+		for _, s := range []string{"required scopes:   mcp:tools", "Call whoami:", "curl -sS " + got.LocalURL(), `"method":"tools/call"`,
+			"Connect an MCP client", "Bearer Token", "has no sign-in", "mcpauth-check -token <token> " + got.LocalURL()} {
 			if !strings.Contains(stdout.String(), s) {
 				t.Errorf("banner lacks %q:\n%s", s, stdout.String())
 			}
@@ -127,4 +133,61 @@ func TestDevIssuerOpaque(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDevIssuerAdvertisesOnlyWhatItServes: every URL in the development
+// issuer's discovery documents answers (no 404): it lists its keys and no
+// authorization, token or registration endpoint it would not serve.
+func TestDevIssuerAdvertisesOnlyWhatItServes(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Start(t.Context(), Config{Addr: "127.0.0.1:0", IssuerType: mcpauth.OIDC}, Options{Name: "test", Listener: ln, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	for _, doc := range []string{a.Dev.OpenIDConfigurationURL(), a.Dev.OAuthMetadataURL()} {
+		var m map[string]any
+		if status := getJSON(t, doc, &m); status != http.StatusOK {
+			t.Fatalf("%s: %d", doc, status)
+		}
+		for _, name := range []string{"authorization_endpoint", "token_endpoint", "registration_endpoint"} {
+			if _, ok := m[name]; ok {
+				t.Errorf("%s lists %s, which the development issuer does not serve", doc, name)
+			}
+		}
+		n := 0
+		for name, v := range m {
+			u, ok := v.(string)
+			if !ok || name == "issuer" || !strings.HasPrefix(u, "http") {
+				continue
+			}
+			n++
+			if status := getJSON(t, u, nil); status == http.StatusNotFound || status >= 500 {
+				t.Errorf("%s: %s %s answers %d", doc, name, u, status)
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s lists no endpoint at all", doc)
+		}
+	}
+}
+
+// getJSON GETs u, decodes a JSON body into v when v is not nil, and returns
+// the status.
+func getJSON(t *testing.T, u string, v any) int {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if v != nil {
+		if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+			t.Fatalf("%s: %v", u, err)
+		}
+	}
+	return resp.StatusCode
 }

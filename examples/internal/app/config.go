@@ -19,6 +19,7 @@ const (
 	EnvResource       = "MCP_RESOURCE_IDENTIFIER"
 	EnvAudience       = "MCP_AUTH_AUDIENCE"
 	EnvRequiredScopes = "MCP_REQUIRED_SCOPES"
+	EnvStateless      = "MCP_STATELESS"
 	EnvPort           = "PORT"
 	EnvAddr           = "ADDR"
 
@@ -63,6 +64,10 @@ type Config struct {
 	// RequiredScopes must all be granted to every request
 	// (MCP_REQUIRED_SCOPES, space-separated).
 	RequiredScopes []string
+	// Stateless says whether the MCP server keeps no sessions
+	// (MCP_STATELESS: "true", the default, or "false" for stateful
+	// sessions; strconv.ParseBool spellings).
+	Stateless bool
 	// Addr is the listen address: ADDR as given, else ":" + PORT (every
 	// interface, as platforms that set PORT expect), else [DefaultAddr].
 	Addr string
@@ -102,7 +107,7 @@ func configErr(name, format string, args ...any) error {
 // *ConfigError naming the variable for a bad value.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	get := func(name string) string { return strings.TrimSpace(getenv(name)) }
-	cfg := Config{IssuerType: mcpauth.OIDC}
+	cfg := Config{IssuerType: mcpauth.OIDC, Stateless: true}
 
 	switch t := get(EnvIssuerType); strings.ToLower(t) {
 	case "", "oidc":
@@ -139,6 +144,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		}
 	}
 
+	if v := get(EnvStateless); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return Config{}, configErr(EnvStateless, "want %q or %q, got %q", "true", "false", v)
+		}
+		cfg.Stateless = b
+	}
 	switch f := strings.ToLower(get(EnvTokenFormat)); f {
 	case "":
 	case FormatJWT, FormatOpaque, FormatAuto:

@@ -20,7 +20,7 @@ func TestConfigFromEnv(t *testing.T) {
 		{
 			name: "nothing set: development issuer, loopback 3001",
 			env:  nil,
-			want: Config{IssuerType: mcpauth.OIDC, Addr: "127.0.0.1:3001"},
+			want: Config{IssuerType: mcpauth.OIDC, Stateless: true, Addr: "127.0.0.1:3001"},
 		},
 		{
 			name: "everything set",
@@ -31,6 +31,7 @@ func TestConfigFromEnv(t *testing.T) {
 				EnvAudience:       "api://mcp",
 				EnvRequiredScopes: "  read:todos   write:todos ",
 				EnvAddr:           "0.0.0.0:8080",
+				EnvStateless:      "false",
 			},
 			want: Config{
 				Issuer:         "https://tenant.example.com/oidc",
@@ -44,49 +45,59 @@ func TestConfigFromEnv(t *testing.T) {
 		{
 			name: "issuer type is case-insensitive and trimmed",
 			env:  map[string]string{EnvIssuerType: " OIDC "},
-			want: Config{IssuerType: mcpauth.OIDC, Addr: DefaultAddr},
+			want: Config{IssuerType: mcpauth.OIDC, Stateless: true, Addr: DefaultAddr},
 		},
 		{
 			name: "PORT listens on every interface",
 			env:  map[string]string{EnvPort: "8080"},
-			want: Config{IssuerType: mcpauth.OIDC, Addr: ":8080"},
+			want: Config{IssuerType: mcpauth.OIDC, Stateless: true, Addr: ":8080"},
 		},
 		{
 			name: "PORT 0 picks a free port",
 			env:  map[string]string{EnvPort: "0"},
-			want: Config{IssuerType: mcpauth.OIDC, Addr: ":0"},
+			want: Config{IssuerType: mcpauth.OIDC, Stateless: true, Addr: ":0"},
 		},
 		{
 			name: "ADDR with IPv6 host",
 			env:  map[string]string{EnvAddr: "[::1]:3001"},
-			want: Config{IssuerType: mcpauth.OIDC, Addr: "[::1]:3001"},
+			want: Config{IssuerType: mcpauth.OIDC, Stateless: true, Addr: "[::1]:3001"},
 		},
 		{
 			name: "ADDR with port only",
 			env:  map[string]string{EnvAddr: ":9000"},
-			want: Config{IssuerType: mcpauth.OIDC, Addr: ":9000"},
+			want: Config{IssuerType: mcpauth.OIDC, Stateless: true, Addr: ":9000"},
 		},
 		{
 			name: "blank values count as unset",
 			env:  map[string]string{EnvIssuer: "  ", EnvRequiredScopes: " ", EnvPort: ""},
+			want: Config{IssuerType: mcpauth.OIDC, Stateless: true, Addr: DefaultAddr},
+		},
+		{
+			name: "MCP_STATELESS=true, as by default",
+			env:  map[string]string{EnvStateless: "true"},
+			want: Config{IssuerType: mcpauth.OIDC, Stateless: true, Addr: DefaultAddr},
+		},
+		{
+			name: "MCP_STATELESS=0: stateful sessions",
+			env:  map[string]string{EnvStateless: " 0 "},
 			want: Config{IssuerType: mcpauth.OIDC, Addr: DefaultAddr},
 		},
 		{
 			name: "http issuer on loopback",
 			env:  map[string]string{EnvIssuer: "http://127.0.0.1:8080"},
-			want: Config{Issuer: "http://127.0.0.1:8080", IssuerType: mcpauth.OIDC, Addr: DefaultAddr},
+			want: Config{Issuer: "http://127.0.0.1:8080", IssuerType: mcpauth.OIDC, Stateless: true, Addr: DefaultAddr},
 		},
 		{
 			name: "opaque tokens with the server's credentials",
 			env: map[string]string{EnvIssuer: "https://as.example.com", EnvTokenFormat: " Opaque ", EnvClientID: "rs", EnvClientSecret: "s",
 				EnvIntrospectionMaxAge: "15s"},
-			want: Config{Issuer: "https://as.example.com", IssuerType: mcpauth.OIDC, Addr: DefaultAddr, TokenFormat: FormatOpaque,
+			want: Config{Issuer: "https://as.example.com", IssuerType: mcpauth.OIDC, Addr: DefaultAddr, Stateless: true, TokenFormat: FormatOpaque,
 				ClientID: "rs", ClientSecret: "s", IntrospectionMaxAge: 15 * time.Second},
 		},
 		{
 			name: "opaque tokens from the development issuer need no credentials",
 			env:  map[string]string{EnvTokenFormat: "opaque"},
-			want: Config{IssuerType: mcpauth.OIDC, Addr: DefaultAddr, TokenFormat: FormatOpaque},
+			want: Config{IssuerType: mcpauth.OIDC, Addr: DefaultAddr, Stateless: true, TokenFormat: FormatOpaque},
 		},
 
 		{name: "unknown token format", env: map[string]string{EnvTokenFormat: "paseto"}, wantVar: EnvTokenFormat},
@@ -104,6 +115,7 @@ func TestConfigFromEnv(t *testing.T) {
 		{name: "scope with a double quote", env: map[string]string{EnvRequiredScopes: `read "write"`}, wantVar: EnvRequiredScopes},
 		{name: "scope with a backslash", env: map[string]string{EnvRequiredScopes: `read\write`}, wantVar: EnvRequiredScopes},
 		{name: "scope with non-ASCII", env: map[string]string{EnvRequiredScopes: "lire:tâches"}, wantVar: EnvRequiredScopes},
+		{name: "MCP_STATELESS not a boolean", env: map[string]string{EnvStateless: "sometimes"}, wantVar: EnvStateless},
 		{name: "PORT not a number", env: map[string]string{EnvPort: "http"}, wantVar: EnvPort},
 		{name: "PORT too large", env: map[string]string{EnvPort: "65536"}, wantVar: EnvPort},
 		{name: "PORT negative", env: map[string]string{EnvPort: "-1"}, wantVar: EnvPort},

@@ -7,29 +7,44 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	mcpgosdk "github.com/go-mcpauth/mcpauth/adapters/gosdk"
+	mcpauth "github.com/go-mcpauth/mcpauth/core"
 )
 
 // RegisterWhoami adds the whoami tool to s.
 func RegisterWhoami(s *mcp.Server) {
 	mcp.AddTool(s, &mcp.Tool{
-		Name: "whoami",
-		Description: "Returns who is calling, as verified from the access token: issuer, client_id, " +
-			"subject, scopes, audience, expires_at and claims (never the token itself).",
+		Name:        "whoami",
+		Description: WhoamiDescription,
 		Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true},
 	}, Whoami)
 }
 
-// Whoami is the whoami tool: its one text content is the caller's
-// mcpauth.AuthInfo as JSON, which leaves the raw token out.
-func Whoami(_ context.Context, req *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, any, error) {
-	info, ok := mcpgosdk.AuthInfo(req)
-	if !ok {
-		return nil, nil, errors.New("the request is not authenticated")
-	}
-	b, err := json.Marshal(info)
+// WhoamiDescription describes the whoami tool of every example.
+const WhoamiDescription = "Returns who is calling, as verified from the access token: issuer, client_id, " +
+	"subject, scopes, audience, expires_at and claims (never the token itself)."
+
+// Whoami is the whoami tool: its one text content is the caller of the
+// request being served, read from ctx, as JSON (see [CallerJSON]).
+func Whoami(ctx context.Context, _ *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, any, error) {
+	text, err := CallerJSON(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: string(b)}}}, nil, nil
+	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: text}}}, nil, nil
+}
+
+// CallerJSON returns the caller that ctx carries (mcpauth.AuthInfoFromContext)
+// as JSON, which leaves the raw token out. The examples' bridges (mcpgosdk
+// with its ContextMiddleware, mcpmcpgo) make ctx carry the caller of the
+// request being served, in stateless and stateful mode.
+func CallerJSON(ctx context.Context) (string, error) {
+	info, ok := mcpauth.AuthInfoFromContext(ctx)
+	if !ok {
+		return "", errors.New("the request is not authenticated")
+	}
+	b, err := json.Marshal(info)
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
 }

@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
+	"github.com/go-mcpauth/mcpauth/core/inspect"
 	"github.com/go-mcpauth/mcpauth/examples/internal/app"
 	"github.com/go-mcpauth/mcpauth/examples/internal/testop"
 )
@@ -34,8 +36,11 @@ const (
 	ClientID      = "mcp-e2e-client"
 	ClientSecret  = "e2e-secret"
 	ClientSubject = "service-account-e2e"
-	RequiredScope = "mcp:tools"
-	OtherScope    = "profile:read"
+	// The second client, another user of the same resource.
+	OtherClientID      = "mcp-e2e-other-client"
+	OtherClientSubject = "service-account-other"
+	RequiredScope      = "mcp:tools"
+	OtherScope         = "profile:read"
 )
 
 // timeout bounds every network step of the suite.
@@ -99,19 +104,50 @@ func (b bearerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(r)
 }
 
+// SwapTransport adds "Authorization: Bearer" and the current token to every
+// request; a test changes the token between calls, as a client that
+// refreshes its token does.
+type SwapTransport struct{ token atomic.Pointer[string] }
+
+// Set makes tok the token of the next requests.
+func (s *SwapTransport) Set(tok string) { s.token.Store(&tok) }
+
+// RoundTrip implements http.RoundTripper.
+func (s *SwapTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+*s.token.Load())
+	return http.DefaultTransport.RoundTrip(r)
+}
+
 // Connect opens an MCP client session to url with token, through the
 // official SDK client over streamable HTTP.
 func Connect(t *testing.T, url, token string) (*mcp.ClientSession, error) {
+	t.Helper()
+	return connect(t, url, bearerTransport{token}, "")
+}
+
+// SessionProtocol is the last MCP protocol version with sessions
+// (2026-07-28 has none): clients that want a stateful session ask for it.
+const SessionProtocol = "2025-11-25"
+
+// ConnectWith is Connect with a token the test can change and the protocol
+// version to ask for ("" for the SDK's latest).
+func ConnectWith(t *testing.T, url string, tr *SwapTransport, protocolVersion string) (*mcp.ClientSession, error) {
+	t.Helper()
+	return connect(t, url, tr, protocolVersion)
+}
+
+func connect(t *testing.T, url string, tr http.RoundTripper, protocolVersion string) (*mcp.ClientSession, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	client := mcp.NewClient(&mcp.Implementation{Name: "e2e-client", Version: "v0.0.1"}, nil)
 	cs, err := client.Connect(ctx, &mcp.StreamableClientTransport{
 		Endpoint:             url,
-		HTTPClient:           &http.Client{Transport: bearerTransport{token}, Timeout: timeout},
-		DisableStandaloneSSE: true, // the examples are stateless: no GET stream
+		HTTPClient:           &http.Client{Transport: tr, Timeout: timeout},
+		DisableStandaloneSSE: true, // no GET stream: the tests only call tools
 		MaxRetries:           -1,
-	}, nil)
+	}, &mcp.ClientSessionOptions{ProtocolVersion: protocolVersion})
 	if err != nil {
 		return nil, err
 	}
@@ -149,11 +185,28 @@ func Whoami(t *testing.T, url, token string) (Identity, error) {
 	if err != nil {
 		return Identity{}, err
 	}
+	return WhoamiOn(t, cs, token)
+}
+
+// whoamiOn calls whoami on cs and fails the test on an error.
+func whoamiOn(t *testing.T, cs *mcp.ClientSession) Identity {
+	t.Helper()
+	id, err := WhoamiOn(t, cs, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// WhoamiOn calls whoami on an open session; the answer must not contain
+// token (when not empty).
+func WhoamiOn(t *testing.T, cs *mcp.ClientSession, token string) (Identity, error) {
+	t.Helper()
 	text, err := CallTool(t, cs, "whoami", nil)
 	if err != nil {
 		return Identity{}, err
 	}
-	if strings.Contains(text, token) {
+	if token != "" && strings.Contains(text, token) {
 		return Identity{}, errors.New("whoami returned the raw token")
 	}
 	var id Identity
@@ -183,6 +236,22 @@ func Post(t *testing.T, url, authorization string) (Response, []byte) {
 	}
 	req.Header.Set("Accept", "application/json, text/event-stream")
 	req.Header.Set("Content-Type", "application/json")
+	return do(t, req)
+}
+
+// PostSession sends a tools/call for whoami on an MCP session.
+func PostSession(t *testing.T, url, authorization, session, protocolVersion string) (Response, []byte) {
+	t.Helper()
+	body := `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"whoami","arguments":{}}}`
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", authorization)
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Mcp-Session-Id", session)
+	req.Header.Set("Mcp-Protocol-Version", protocolVersion)
 	return do(t, req)
 }
 
@@ -273,13 +342,26 @@ func StartProvider(t *testing.T, resource string) *Provider {
 		Audience: []string{resource},
 		Scopes:   []string{RequiredScope, OtherScope},
 	})
+	op.AddClient(testop.Client{
+		ID: OtherClientID, Secret: ClientSecret, Subject: OtherClientSubject,
+		Audience: []string{resource},
+		Scopes:   []string{RequiredScope},
+	})
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	as, err := mcpauth.FetchServerConfig(ctx, op.Issuer, mcpauth.OIDC)
 	if err != nil {
 		t.Fatalf("discover the provider: %v", err)
 	}
-	if v := mcpauth.ValidateServerConfig(*as.Metadata); !v.Valid {
+	// The provider must offer MCP clients the code flow with PKCE S256;
+	// how clients register is not exercised here.
+	v := inspect.ServerMetadata(*as.Metadata)
+	for _, w := range v.Warnings {
+		if w.Code != inspect.DynamicRegistrationMissing && w.Code != inspect.ClientIDMetadataDocumentMissing {
+			v.Errors = append(v.Errors, w)
+		}
+	}
+	if len(v.Errors) > 0 {
 		t.Fatalf("the provider does not meet the MCP requirements: %+v", v.Errors)
 	}
 	return &Provider{Provider: op, tokenURL: as.Metadata.TokenEndpoint}
@@ -299,10 +381,43 @@ func (p *Provider) Token(t *testing.T, scopes ...string) string {
 	return tok.AccessToken
 }
 
+// Modes are the two session modes every example runs in: the value of
+// MCP_STATELESS for each.
+var Modes = []struct {
+	Name      string
+	Stateless string
+}{{"stateless", "true"}, {"stateful", "false"}}
+
+// OtherUserToken gets a token of the second client (another subject) with
+// the required scope.
+func (p *Provider) OtherUserToken(t *testing.T) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cc := clientcredentials.Config{ClientID: OtherClientID, ClientSecret: ClientSecret, TokenURL: p.tokenURL, Scopes: []string{RequiredScope}}
+	tok, err := cc.Token(ctx)
+	if err != nil {
+		t.Fatalf("client_credentials token: %v", err)
+	}
+	return tok.AccessToken
+}
+
 // Run is the end-to-end suite of one example: its server, configured as
 // from the environment with a real OpenID provider as MCP_AUTH_ISSUER and
-// RequiredScope as MCP_REQUIRED_SCOPES.
+// RequiredScope as MCP_REQUIRED_SCOPES, once stateless and once stateful
+// (MCP_STATELESS=false).
 func Run(t *testing.T, name string, serve app.ServeFunc) {
+	RunOptions(t, app.Options{Name: name}, serve)
+}
+
+// RunOptions is [Run] for an example with its own app.Options.
+func RunOptions(t *testing.T, opts app.Options, serve app.ServeFunc) {
+	for _, m := range Modes {
+		t.Run(m.Name, func(t *testing.T) { run(t, opts, serve, m.Stateless) })
+	}
+}
+
+func run(t *testing.T, opts app.Options, serve app.ServeFunc, stateless string) {
 	ln := listenLoopback(t)
 	resource := "http://" + ln.Addr().String() + app.MCPPath
 	op := StartProvider(t, resource)
@@ -310,16 +425,61 @@ func Run(t *testing.T, name string, serve app.ServeFunc) {
 		app.EnvIssuer:         op.Issuer,
 		app.EnvResource:       resource,
 		app.EnvRequiredScopes: RequiredScope,
+		app.EnvStateless:      stateless,
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.Start(context.Background(), cfg, app.Options{Name: name, Listener: ln, Logger: slog.New(slog.DiscardHandler)})
+	opts.Listener, opts.Logger = ln, slog.New(slog.DiscardHandler)
+	a, err := app.Start(context.Background(), cfg, opts)
 	if err != nil {
 		_ = ln.Close()
 		t.Fatal(err)
 	}
 	Serve(t, a, serve)
+
+	t.Run("whoami follows the caller", func(t *testing.T) {
+		// One client session (stateful: one MCP session, on the last
+		// protocol version that has them), three tokens.
+		tr := &SwapTransport{}
+		tr.Set(op.Token(t))
+		protocol := ""
+		if !cfg.Stateless {
+			protocol = SessionProtocol
+		}
+		cs, err := ConnectWith(t, resource, tr, protocol)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stateful := !cfg.Stateless; stateful != (cs.ID() != "") {
+			t.Fatalf("session id %q with MCP_STATELESS=%s", cs.ID(), stateless)
+		}
+		first := whoamiOn(t, cs)
+		// The client refreshes its token: a new jti, fewer scopes.
+		tr.Set(op.Token(t, RequiredScope))
+		second := whoamiOn(t, cs)
+		if first.Claims["jti"] == second.Claims["jti"] || !slices.Equal(second.Scopes, []string{RequiredScope}) {
+			t.Errorf("after the refresh whoami shows jti %v scopes %q; before: jti %v scopes %q", second.Claims["jti"], second.Scopes, first.Claims["jti"], first.Scopes)
+		}
+		if cfg.Stateless {
+			return
+		}
+		// Another user's token on this session: refused (the official
+		// SDK answers 403, the mcp-go bridge 404), never answered as the
+		// session's user.
+		other := op.OtherUserToken(t)
+		resp, body := PostSession(t, resource, "Bearer "+other, cs.ID(), cs.InitializeResult().ProtocolVersion)
+		if resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusNotFound {
+			t.Errorf("another user on the session: status %d, want 403 or 404: %s", resp.StatusCode, body)
+		}
+		if strings.Contains(string(body), ClientSubject) {
+			t.Errorf("another user on the session got the session user's identity: %s", body)
+		}
+		// The session still serves its user.
+		if id := whoamiOn(t, cs); id.Subject != ClientSubject {
+			t.Errorf("after the refused attempt whoami = %q", id.Subject)
+		}
+	})
 
 	t.Run("whoami", func(t *testing.T) {
 		tok := op.Token(t)
@@ -451,5 +611,30 @@ func RunDev(t *testing.T, opts app.Options, serve app.ServeFunc) *app.App {
 	if d := time.Until(id.ExpiresAt); d < app.DevTokenLifetime-time.Minute || d > app.DevTokenLifetime {
 		t.Errorf("dev token expires in %v, want about %v", d, app.DevTokenLifetime)
 	}
+
+	t.Run("stateful", func(t *testing.T) {
+		cfg, err := app.ConfigFromEnv(env(map[string]string{app.EnvStateless: "false"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := Start(t, cfg, opts, serve)
+		var banner strings.Builder
+		b.PrintBanner(&banner)
+		if !strings.Contains(banner.String(), `"method":"initialize"`) || !strings.Contains(banner.String(), "Mcp-Session-Id: <id>") {
+			t.Errorf("stateful banner does not explain sessions:\n%s", banner.String())
+		}
+		tr := &SwapTransport{}
+		tr.Set(b.DevToken)
+		cs, err := ConnectWith(t, b.LocalURL(), tr, SessionProtocol)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cs.ID() == "" {
+			t.Error("no session id with MCP_STATELESS=false")
+		}
+		if id, err := WhoamiOn(t, cs, b.DevToken); err != nil || id.Subject != app.DevSubject {
+			t.Errorf("whoami = %+v, %v", id, err)
+		}
+	})
 	return a
 }

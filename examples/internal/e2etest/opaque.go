@@ -38,12 +38,18 @@ const opaqueMaxAge = 500 * time.Millisecond
 // MCP_AUTH_TOKEN_FORMAT, verifies the opaque ones at the provider's
 // introspection endpoint with its own client credentials.
 func RunOpaque(t *testing.T, name string, serve app.ServeFunc) {
+	RunOpaqueOptions(t, app.Options{Name: name}, serve)
+}
+
+// RunOpaqueOptions is RunOpaque for an example with its own app.Options
+// (its Listener and Logger are set here).
+func RunOpaqueOptions(t *testing.T, opts app.Options, serve app.ServeFunc) {
 	for _, format := range []string{app.FormatOpaque, app.FormatAuto} {
-		t.Run(format, func(t *testing.T) { runOpaque(t, name, format, serve) })
+		t.Run(format, func(t *testing.T) { runOpaque(t, opts, format, serve) })
 	}
 }
 
-func runOpaque(t *testing.T, name, format string, serve app.ServeFunc) {
+func runOpaque(t *testing.T, opts app.Options, format string, serve app.ServeFunc) {
 	ln := listenLoopback(t)
 	resource := "http://" + ln.Addr().String() + app.MCPPath
 	op := StartProvider(t, resource)
@@ -68,7 +74,8 @@ func runOpaque(t *testing.T, name, format string, serve app.ServeFunc) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.Start(context.Background(), cfg, app.Options{Name: name, Listener: ln, Logger: slog.New(slog.DiscardHandler)})
+	opts.Listener, opts.Logger = ln, slog.New(slog.DiscardHandler)
+	a, err := app.Start(context.Background(), cfg, opts)
 	if err != nil {
 		_ = ln.Close()
 		t.Fatal(err)

@@ -1,12 +1,21 @@
-// Package check tells whether an authorization server can serve MCP clients
-// and mcpauth resource servers. It is the engine of the mcpauth-check command.
+// Package check tells whether an MCP server's authorization works end to end,
+// from what a user has: the MCP server's URL. It is the engine of the
+// mcpauth-check command.
 //
-// Every check is made with the mcpauth core's own code, so that a server the
-// checker passes is one mcpauth.New and mcpauth.JWT accept:
-// [mcpauth.DiscoveryURL] and [mcpauth.FetchServerConfig] for discovery and
-// the issuer comparison (RFC 8414 §3.3), [mcpauth.ValidateServerConfig] for
-// the requirements of the MCP authorization specification, and
-// [mcpauth.InspectJWKS] for the key set.
+// From the MCP server URL it finds the protected resource metadata (RFC 9728)
+// the way an MCP client does, from the resource_metadata of the 401
+// challenge, else at the well-known path; then it checks each authorization
+// server listed there, and, given a token, whether this library verifies it
+// for that resource. [RunIssuer] checks one authorization server directly.
+//
+// Every check of an authorization server is made with the mcpauth core's own
+// code, so that a server the checker passes is one mcpauth.New and
+// mcpauth.JWT accept: [mcpauth.DiscoveryURL] and [mcpauth.FetchServerConfig]
+// for discovery and the issuer comparison (RFC 8414 §3.3), package inspect
+// for what MCP clients need and for the key set, and a real [mcpauth.Bearer]
+// for the token. What only MCP clients need (the code flow, PKCE S256, a way
+// to register) is a warning, as it is for the resource server: a resource
+// server never refuses a token for it.
 //
 // Resource indicators (RFC 8707) have no standard metadata member, so support
 // for them cannot be read from the discovery document. The check passes when
@@ -26,6 +35,7 @@ import (
 	"time"
 
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
+	"github.com/go-mcpauth/mcpauth/core/inspect"
 )
 
 // Status is the outcome of one check.
@@ -39,35 +49,39 @@ const (
 	Skip Status = "skip" // not checked: a check it depends on did not pass
 )
 
-// The checks, in the order they are reported.
+// The checks of an authorization server, in the order they are reported.
 const (
-	IDIssuerURL           = "issuer-url"
-	IDDiscovery           = "discovery"
-	IDIssuerMatch         = "issuer-match"
-	IDMetadata            = "metadata"
-	IDResponseTypeCode    = "response-type-code"
-	IDAuthorizationCode   = "authorization-code-grant"
-	IDPKCE                = "pkce"
-	IDPKCES256            = "pkce-s256"
-	IDDynamicRegistration = "dynamic-registration"
-	IDResourceIndicators  = "resource-indicators"
-	IDJWKSURI             = "jwks-uri"
-	IDJWKS                = "jwks"
-	IDSigningKeys         = "signing-keys"
-	IDSkippedKeys         = "skipped-keys"
+	IDIssuerURL                = "issuer-url"
+	IDDiscovery                = "discovery"
+	IDIssuerMatch              = "issuer-match"
+	IDMetadata                 = "metadata"
+	IDClientMetadata           = "client-metadata"
+	IDResponseTypeCode         = "response-type-code"
+	IDAuthorizationCode        = "authorization-code-grant"
+	IDPKCE                     = "pkce"
+	IDPKCES256                 = "pkce-s256"
+	IDDynamicRegistration      = "dynamic-registration"
+	IDClientIDMetadataDocument = "client-id-metadata-document"
+	IDResourceIndicators       = "resource-indicators"
+	IDJWKSURI                  = "jwks-uri"
+	IDJWKS                     = "jwks"
+	IDSigningKeys              = "signing-keys"
+	IDSkippedKeys              = "skipped-keys"
 )
 
-// checks lists every check with its title.
+// checks lists every check of an authorization server with its title.
 var checks = []struct{ id, title string }{
 	{IDIssuerURL, "Issuer identifier"},
 	{IDDiscovery, "Discovery document"},
 	{IDIssuerMatch, "Issuer matches (RFC 8414 §3.3)"},
-	{IDMetadata, "Required metadata (RFC 8414 §2)"},
+	{IDMetadata, "Metadata names its issuer"},
+	{IDClientMetadata, "Endpoints MCP clients use (RFC 8414 §2)"},
 	{IDResponseTypeCode, `Response type "code"`},
 	{IDAuthorizationCode, "Authorization code grant"},
 	{IDPKCE, "PKCE (RFC 7636)"},
 	{IDPKCES256, "PKCE method S256"},
 	{IDDynamicRegistration, "Dynamic client registration (RFC 7591)"},
+	{IDClientIDMetadataDocument, "Client ID metadata documents"},
 	{IDResourceIndicators, "Resource indicators (RFC 8707)"},
 	{IDJWKSURI, "jwks_uri"},
 	{IDJWKS, "JWKS reachable and parseable"},
@@ -75,20 +89,24 @@ var checks = []struct{ id, title string }{
 	{IDSkippedKeys, "Keys mcpauth skips"},
 }
 
-// validationChecks maps the codes of mcpauth.ValidateServerConfig to checks.
-var validationChecks = map[mcpauth.ValidationCode]string{
-	mcpauth.ValidationInvalidServerMetadata:      IDMetadata,
-	mcpauth.ValidationServerMetadataValid:        IDMetadata,
-	mcpauth.ValidationCodeResponseTypeMissing:    IDResponseTypeCode,
-	mcpauth.ValidationCodeResponseTypeOK:         IDResponseTypeCode,
-	mcpauth.ValidationAuthorizationCodeMissing:   IDAuthorizationCode,
-	mcpauth.ValidationAuthorizationCodeOK:        IDAuthorizationCode,
-	mcpauth.ValidationPKCENotSupported:           IDPKCE,
-	mcpauth.ValidationPKCESupported:              IDPKCE,
-	mcpauth.ValidationS256NotSupported:           IDPKCES256,
-	mcpauth.ValidationS256Supported:              IDPKCES256,
-	mcpauth.ValidationDynamicRegistrationMissing: IDDynamicRegistration,
-	mcpauth.ValidationDynamicRegistrationFound:   IDDynamicRegistration,
+// inspectChecks maps the codes of inspect.ServerMetadata to checks.
+var inspectChecks = map[inspect.Code]string{
+	inspect.InvalidServerMetadata:           IDMetadata,
+	inspect.ServerMetadataValid:             IDMetadata,
+	inspect.MetadataIncomplete:              IDClientMetadata,
+	inspect.MetadataComplete:                IDClientMetadata,
+	inspect.CodeResponseTypeMissing:         IDResponseTypeCode,
+	inspect.CodeResponseTypeOK:              IDResponseTypeCode,
+	inspect.AuthorizationCodeMissing:        IDAuthorizationCode,
+	inspect.AuthorizationCodeOK:             IDAuthorizationCode,
+	inspect.PKCENotSupported:                IDPKCE,
+	inspect.PKCESupported:                   IDPKCE,
+	inspect.S256NotSupported:                IDPKCES256,
+	inspect.S256Supported:                   IDPKCES256,
+	inspect.DynamicRegistrationMissing:      IDDynamicRegistration,
+	inspect.DynamicRegistrationFound:        IDDynamicRegistration,
+	inspect.ClientIDMetadataDocumentMissing: IDClientIDMetadataDocument,
+	inspect.ClientIDMetadataDocumentFound:   IDClientIDMetadataDocument,
 }
 
 // ResourceIndicatorsHint is the non-standard discovery member read as a claim
@@ -111,8 +129,70 @@ type Summary struct {
 	Skip int `json:"skip"`
 }
 
-// Report is the outcome of [Run].
+func (s *Summary) add(results []Result) {
+	for _, c := range results {
+		switch c.Status {
+		case Pass:
+			s.Pass++
+		case Warn:
+			s.Warn++
+		case Fail:
+			s.Fail++
+		case Skip:
+			s.Skip++
+		}
+	}
+}
+
+// Report is the outcome of [Run] or [RunIssuer].
 type Report struct {
+	// Target is what was checked: the MCP server URL, or the issuer.
+	Target string `json:"target"`
+	// Resource is the check of the MCP server and its protected resource
+	// metadata; nil for [RunIssuer].
+	Resource *ResourceReport `json:"resource,omitempty"`
+	// AuthorizationServers are the checks of each authorization server,
+	// in the order the metadata lists them.
+	AuthorizationServers []*ServerReport `json:"authorization_servers"`
+	// Token is the verification of the token given in Options.Token; nil
+	// when none was given.
+	Token *TokenReport `json:"token,omitempty"`
+	// OK is true when no check failed.
+	OK      bool    `json:"ok"`
+	Summary Summary `json:"summary"`
+}
+
+// Failed reports whether a check failed.
+func (r *Report) Failed() bool { return r.Summary.Fail > 0 }
+
+// Server returns the report of the authorization server issuer.
+func (r *Report) Server(issuer string) (*ServerReport, bool) {
+	for _, s := range r.AuthorizationServers {
+		if s.Issuer == issuer {
+			return s, true
+		}
+	}
+	return nil, false
+}
+
+// finish counts the results of every part.
+func (r *Report) finish() *Report {
+	r.Summary = Summary{}
+	if r.Resource != nil {
+		r.Summary.add(r.Resource.Checks)
+	}
+	for _, s := range r.AuthorizationServers {
+		r.Summary.add(s.Checks)
+	}
+	if r.Token != nil {
+		r.Summary.add([]Result{r.Token.Result})
+	}
+	r.OK = r.Summary.Fail == 0
+	return r
+}
+
+// ServerReport is the outcome of the checks of one authorization server.
+type ServerReport struct {
 	// Issuer is the issuer identifier that was checked.
 	Issuer string `json:"issuer"`
 	// Type is the kind of discovery document that was used; empty when none
@@ -122,33 +202,41 @@ type Report struct {
 	DiscoveryURL string `json:"discovery_url,omitempty"`
 	// JWKSURI is the document's jwks_uri.
 	JWKSURI string `json:"jwks_uri,omitempty"`
-	// OK is true when no check failed.
+	// OK is true when none of its checks failed.
 	OK      bool     `json:"ok"`
 	Summary Summary  `json:"summary"`
 	Checks  []Result `json:"checks"`
 	// Keys are the usable keys of the JWKS; SkippedKeys the ones mcpauth
 	// leaves out, and why.
-	Keys        []mcpauth.JWKInfo    `json:"keys,omitempty"`
-	SkippedKeys []mcpauth.JWKProblem `json:"skipped_keys,omitempty"`
+	Keys        []inspect.JWKInfo    `json:"keys,omitempty"`
+	SkippedKeys []inspect.JWKProblem `json:"skipped_keys,omitempty"`
 }
 
-// Failed reports whether a check failed.
-func (r *Report) Failed() bool { return r.Summary.Fail > 0 }
-
 // Result returns the result of the check with that ID.
-func (r *Report) Result(id string) (Result, bool) {
-	i := slices.IndexFunc(r.Checks, func(c Result) bool { return c.ID == id })
+func (r *ServerReport) Result(id string) (Result, bool) {
+	return findResult(r.Checks, id)
+}
+
+func findResult(results []Result, id string) (Result, bool) {
+	i := slices.IndexFunc(results, func(c Result) bool { return c.ID == id })
 	if i < 0 {
 		return Result{}, false
 	}
-	return r.Checks[i], true
+	return results[i], true
 }
 
-// Options tunes [Run]. The zero value uses the defaults.
+// Options tunes [Run] and [RunIssuer]. The zero value uses the defaults.
 type Options struct {
 	// Type is the discovery to use; empty tries OpenID Connect, then
 	// OAuth 2.0 (RFC 8414).
 	Type mcpauth.ServerType
+	// Token, when set, is an access token to verify as the MCP server
+	// would (see [TokenReport]). It is never printed.
+	Token string
+	// Audience is the audience the token must carry; default the resource
+	// of the protected resource metadata. With [RunIssuer] and no Audience
+	// the audience is not checked.
+	Audience string
 	// HTTPClient makes the requests. Default: a client that follows at most
 	// 3 redirects.
 	HTTPClient *http.Client
@@ -186,19 +274,30 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Run checks the authorization server of issuer. It makes at most three
-// requests (two discovery documents and the JWKS), each bounded by
-// Options.Timeout and ctx. It never returns nil.
-func Run(ctx context.Context, issuer string, opts Options) *Report {
+// RunIssuer checks the authorization server of issuer, and the token of
+// opts if any. It makes at most three requests for the server (two
+// discovery documents and the JWKS), each bounded by Options.Timeout and
+// ctx. It never returns nil.
+func RunIssuer(ctx context.Context, issuer string, opts Options) *Report {
 	o := opts.withDefaults()
-	r := &report{Report: Report{Issuer: issuer}, results: map[string]Result{}}
+	s := checkServer(ctx, issuer, o)
+	rep := &Report{Target: issuer, AuthorizationServers: []*ServerReport{s}}
+	if o.Token != "" {
+		rep.Token = checkToken(ctx, o, "", []*ServerReport{s})
+	}
+	return rep.finish()
+}
+
+// checkServer runs the checks of one authorization server.
+func checkServer(ctx context.Context, issuer string, o Options) *ServerReport {
+	r := &report{ServerReport: ServerReport{Issuer: issuer}, results: map[string]Result{}}
 	r.run(ctx, o)
 	return r.finish()
 }
 
-// report accumulates results while the checks run.
+// report accumulates results while the checks of a server run.
 type report struct {
-	Report
+	ServerReport
 	results map[string]Result
 	skipped string // why the checks not run were skipped
 }
@@ -213,8 +312,8 @@ func (r *report) set(id string, s Status, format string, args ...any) {
 
 // finish puts the results in order, marks the checks that did not run as
 // skipped and counts.
-func (r *report) finish() *Report {
-	out := r.Report
+func (r *report) finish() *ServerReport {
+	out := r.ServerReport
 	out.Checks = make([]Result, 0, len(checks))
 	seen := map[string]bool{}
 	for _, c := range checks {
@@ -227,7 +326,7 @@ func (r *report) finish() *Report {
 		seen[c.id] = true
 	}
 	// Results of checks this package does not know (new codes of
-	// mcpauth.ValidateServerConfig) come last, in a stable order.
+	// package inspect) come last, in a stable order.
 	var extra []string
 	for id := range r.results {
 		if !seen[id] {
@@ -240,18 +339,7 @@ func (r *report) finish() *Report {
 		res.Title = id
 		out.Checks = append(out.Checks, res)
 	}
-	for _, c := range out.Checks {
-		switch c.Status {
-		case Pass:
-			out.Summary.Pass++
-		case Warn:
-			out.Summary.Warn++
-		case Fail:
-			out.Summary.Fail++
-		case Skip:
-			out.Summary.Skip++
-		}
-	}
+	out.Summary.add(out.Checks)
 	out.OK = out.Summary.Fail == 0
 	return &out
 }
@@ -260,7 +348,7 @@ func (r *report) finish() *Report {
 func (r *report) skipReason(id string) string {
 	switch id {
 	case IDPKCES256:
-		if res, ok := r.results[IDPKCE]; ok && res.Status == Fail {
+		if res, ok := r.results[IDPKCE]; ok && res.Status != Pass {
 			return "not checked: PKCE is not supported"
 		}
 	case IDJWKS, IDSigningKeys, IDSkippedKeys:
@@ -305,12 +393,13 @@ func (r *report) checkIssuerURL() bool {
 	return true
 }
 
-// checkMetadata runs mcpauth.ValidateServerConfig on the document.
+// checkMetadata runs inspect.ServerMetadata on the document: a missing
+// issuer fails, what MCP clients need and lack is a warning.
 func (r *report) checkMetadata(d *discovered) {
-	res := mcpauth.ValidateServerConfig(d.metadata)
-	add := func(issues []mcpauth.ValidationIssue, s Status) {
+	res := inspect.ServerMetadata(d.metadata)
+	add := func(issues []inspect.Issue, s Status) {
 		for _, is := range issues {
-			id, ok := validationChecks[is.Code]
+			id, ok := inspectChecks[is.Code]
 			if !ok {
 				id = string(is.Code)
 			}
@@ -320,9 +409,6 @@ func (r *report) checkMetadata(d *discovered) {
 	add(res.Successes, Pass)
 	add(res.Warnings, Warn)
 	add(res.Errors, Fail)
-	if res, ok := r.results[IDMetadata]; ok && res.Status == Fail {
-		r.skipped = "the document lacks required members"
-	}
 }
 
 // checkResourceIndicators reads the non-standard RFC 8707 hint.

@@ -24,6 +24,23 @@ func run(t *testing.T, args ...string) (int, string, string) {
 // runJSON runs the command with -json and decodes the report.
 func runJSON(t *testing.T, args ...string) (int, *check.Report) {
 	t.Helper()
+	return runJSONReport(t, args...)
+}
+
+// runIssuer runs the command with -json -issuer and returns the report of
+// the one authorization server.
+func runIssuer(t *testing.T, issuer string, flags ...string) (int, *check.Report, *check.ServerReport) {
+	t.Helper()
+	code, r := runJSON(t, append(flags, "-issuer", issuer)...)
+	if len(r.AuthorizationServers) != 1 {
+		t.Fatalf("%d authorization servers reported, want 1", len(r.AuthorizationServers))
+	}
+	return code, r, r.AuthorizationServers[0]
+}
+
+// runJSONReport runs the command with -json and decodes the report.
+func runJSONReport(t *testing.T, args ...string) (int, *check.Report) {
+	t.Helper()
 	code, stdout, stderr := run(t, append([]string{"-json"}, args...)...)
 	var r check.Report
 	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
@@ -57,27 +74,48 @@ func hang(path string) func(http.ResponseWriter, *http.Request) bool {
 	}
 }
 
-func edit(f func(m map[string]any)) mcpauthtest.Option { return mcpauthtest.WithMetadata(f) }
+// clientReady gives the test issuer's discovery document everything MCP
+// clients need. Only the shape matters to the checker (it does not call
+// these endpoints); mcpauthtest itself advertises only what it serves.
+func clientReady(m map[string]any) {
+	iss := m["issuer"].(string)
+	m["authorization_endpoint"] = iss + "/authorize"
+	m["token_endpoint"] = iss + "/token"
+	m["registration_endpoint"] = iss + "/register"
+	m["response_types_supported"] = []string{"code"}
+	m["grant_types_supported"] = []string{"authorization_code", "refresh_token"}
+	m["code_challenge_methods_supported"] = []string{"S256"}
+	m["client_id_metadata_document_supported"] = true
+}
+
+// edit reshapes a client-ready document.
+func edit(f func(m map[string]any)) mcpauthtest.Option {
+	return mcpauthtest.WithMetadata(func(m map[string]any) {
+		clientReady(m)
+		f(m)
+	})
+}
+
+// ready is the option of a client-ready issuer.
+var ready = edit(func(map[string]any) {})
+
+// allChecks are the IDs of an authorization server's checks, in order.
+var allChecks = []string{
+	check.IDIssuerURL, check.IDDiscovery, check.IDIssuerMatch, check.IDMetadata, check.IDClientMetadata,
+	check.IDResponseTypeCode, check.IDAuthorizationCode, check.IDPKCE, check.IDPKCES256,
+	check.IDDynamicRegistration, check.IDClientIDMetadataDocument, check.IDResourceIndicators, check.IDJWKSURI, check.IDJWKS,
+	check.IDSigningKeys, check.IDSkippedKeys,
+}
 
 // statuses of a compliant server: everything passes but resource indicators,
 // which cannot be told from metadata.
 func compliant() map[string]check.Status {
-	return map[string]check.Status{
-		check.IDIssuerURL:           check.Pass,
-		check.IDDiscovery:           check.Pass,
-		check.IDIssuerMatch:         check.Pass,
-		check.IDMetadata:            check.Pass,
-		check.IDResponseTypeCode:    check.Pass,
-		check.IDAuthorizationCode:   check.Pass,
-		check.IDPKCE:                check.Pass,
-		check.IDPKCES256:            check.Pass,
-		check.IDDynamicRegistration: check.Pass,
-		check.IDResourceIndicators:  check.Warn,
-		check.IDJWKSURI:             check.Pass,
-		check.IDJWKS:                check.Pass,
-		check.IDSigningKeys:         check.Pass,
-		check.IDSkippedKeys:         check.Pass,
+	m := map[string]check.Status{}
+	for _, id := range allChecks {
+		m[id] = check.Pass
 	}
+	m[check.IDResourceIndicators] = check.Warn
+	return m
 }
 
 // with returns compliant() changed by pairs of check ID and status.
@@ -93,12 +131,7 @@ func with(changes ...any) map[string]check.Status {
 func allSkippedAfter(id string, changes ...any) map[string]check.Status {
 	m := with(changes...)
 	after := false
-	for _, c := range []string{
-		check.IDIssuerURL, check.IDDiscovery, check.IDIssuerMatch, check.IDMetadata,
-		check.IDResponseTypeCode, check.IDAuthorizationCode, check.IDPKCE, check.IDPKCES256,
-		check.IDDynamicRegistration, check.IDResourceIndicators, check.IDJWKSURI, check.IDJWKS,
-		check.IDSigningKeys, check.IDSkippedKeys,
-	} {
+	for _, c := range allChecks {
 		if after {
 			m[c] = check.Skip
 		}
@@ -213,32 +246,24 @@ func TestChecks(t *testing.T) {
 			detail: map[string]string{check.IDIssuerMatch: `found "https://other.example"`},
 		},
 		{
-			name: "issuer missing",
-			opts: []mcpauthtest.Option{edit(func(m map[string]any) { delete(m, "issuer") })},
-			code: check.ExitFailed,
-			want: with(
-				check.IDIssuerMatch, check.Fail, check.IDMetadata, check.Fail,
-				check.IDResponseTypeCode, check.Skip, check.IDAuthorizationCode, check.Skip,
-				check.IDPKCE, check.Skip, check.IDPKCES256, check.Skip, check.IDDynamicRegistration, check.Skip,
-			),
-			detail: map[string]string{check.IDMetadata: "missing issuer", check.IDPKCE: "lacks required members"},
+			name:   "issuer missing",
+			opts:   []mcpauthtest.Option{edit(func(m map[string]any) { delete(m, "issuer") })},
+			code:   check.ExitFailed,
+			want:   with(check.IDIssuerMatch, check.Fail, check.IDMetadata, check.Fail),
+			detail: map[string]string{check.IDMetadata: `no "issuer"`},
 		},
 		{
-			name: "authorization endpoint missing",
-			opts: []mcpauthtest.Option{edit(func(m map[string]any) { delete(m, "authorization_endpoint") })},
-			code: check.ExitFailed,
-			want: with(
-				check.IDMetadata, check.Fail,
-				check.IDResponseTypeCode, check.Skip, check.IDAuthorizationCode, check.Skip,
-				check.IDPKCE, check.Skip, check.IDPKCES256, check.Skip, check.IDDynamicRegistration, check.Skip,
-			),
-			detail: map[string]string{check.IDMetadata: "authorization_endpoint"},
+			name:   "authorization endpoint missing: a warning (a client requirement)",
+			opts:   []mcpauthtest.Option{edit(func(m map[string]any) { delete(m, "authorization_endpoint") })},
+			code:   check.ExitOK,
+			want:   with(check.IDClientMetadata, check.Warn),
+			detail: map[string]string{check.IDClientMetadata: "authorization_endpoint"},
 		},
 		{
-			name: "no code response type",
+			name: "no code response type: a warning",
 			opts: []mcpauthtest.Option{edit(func(m map[string]any) { m["response_types_supported"] = []string{"token"} })},
-			code: check.ExitFailed,
-			want: with(check.IDResponseTypeCode, check.Fail),
+			code: check.ExitOK,
+			want: with(check.IDResponseTypeCode, check.Warn),
 		},
 		{
 			name: "hybrid response type counts as code",
@@ -247,10 +272,10 @@ func TestChecks(t *testing.T) {
 			want: compliant(),
 		},
 		{
-			name: "no authorization_code grant",
+			name: "no authorization_code grant: a warning",
 			opts: []mcpauthtest.Option{edit(func(m map[string]any) { m["grant_types_supported"] = []string{"client_credentials"} })},
-			code: check.ExitFailed,
-			want: with(check.IDAuthorizationCode, check.Fail),
+			code: check.ExitOK,
+			want: with(check.IDAuthorizationCode, check.Warn),
 		},
 		{
 			name: "grant types absent: the RFC 8414 default includes authorization_code",
@@ -259,23 +284,47 @@ func TestChecks(t *testing.T) {
 			want: compliant(),
 		},
 		{
-			name:   "no PKCE",
+			name:   "no PKCE: a warning (Entra ID publishes no code_challenge_methods_supported)",
 			opts:   []mcpauthtest.Option{edit(func(m map[string]any) { delete(m, "code_challenge_methods_supported") })},
-			code:   check.ExitFailed,
-			want:   with(check.IDPKCE, check.Fail, check.IDPKCES256, check.Skip),
+			code:   check.ExitOK,
+			want:   with(check.IDPKCE, check.Warn, check.IDPKCES256, check.Skip),
 			detail: map[string]string{check.IDPKCES256: "PKCE is not supported"},
 		},
 		{
-			name: "PKCE without S256",
+			name: "PKCE without S256: a warning",
 			opts: []mcpauthtest.Option{edit(func(m map[string]any) { m["code_challenge_methods_supported"] = []string{"plain"} })},
-			code: check.ExitFailed,
-			want: with(check.IDPKCES256, check.Fail),
+			code: check.ExitOK,
+			want: with(check.IDPKCES256, check.Warn),
 		},
 		{
 			name: "no dynamic client registration: a warning",
 			opts: []mcpauthtest.Option{edit(func(m map[string]any) { delete(m, "registration_endpoint") })},
 			code: check.ExitOK,
 			want: with(check.IDDynamicRegistration, check.Warn),
+		},
+		{
+			name: "no client ID metadata documents: a warning",
+			opts: []mcpauthtest.Option{edit(func(m map[string]any) { delete(m, "client_id_metadata_document_supported") })},
+			code: check.ExitOK,
+			want: with(check.IDClientIDMetadataDocument, check.Warn),
+		},
+		{
+			name: "Entra-shaped document: warnings only",
+			opts: []mcpauthtest.Option{edit(func(m map[string]any) {
+				delete(m, "code_challenge_methods_supported")
+				delete(m, "grant_types_supported")
+				delete(m, "registration_endpoint")
+				delete(m, "client_id_metadata_document_supported")
+			})},
+			code: check.ExitOK,
+			want: with(check.IDPKCE, check.Warn, check.IDPKCES256, check.Skip, check.IDDynamicRegistration, check.Warn, check.IDClientIDMetadataDocument, check.Warn),
+		},
+		{
+			name: "the development issuer: no endpoint for clients, reported as such",
+			opts: []mcpauthtest.Option{mcpauthtest.WithMetadata(func(map[string]any) {})},
+			code: check.ExitOK,
+			want: with(check.IDClientMetadata, check.Warn, check.IDResponseTypeCode, check.Warn, check.IDAuthorizationCode, check.Warn,
+				check.IDPKCE, check.Warn, check.IDPKCES256, check.Skip, check.IDDynamicRegistration, check.Warn, check.IDClientIDMetadataDocument, check.Warn),
 		},
 		{
 			name:   "resource indicators advertised",
@@ -383,19 +432,19 @@ func TestChecks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			iss := mcpauthtest.MustNewIssuer(t, tt.opts...)
+			iss := mcpauthtest.MustNewIssuer(t, append([]mcpauthtest.Option{ready}, tt.opts...)...)
 			if tt.setup != nil {
 				tt.setup(iss)
 			}
-			code, r := runJSON(t, append(tt.flags, iss.URL())...)
+			code, top, r := runIssuer(t, iss.URL(), tt.flags...)
 			if code != tt.code {
 				t.Errorf("exit status %d, want %d", code, tt.code)
 			}
 			if r.Issuer != iss.URL() {
 				t.Errorf("issuer %q, want %q", r.Issuer, iss.URL())
 			}
-			if r.OK != (tt.code == check.ExitOK) {
-				t.Errorf("ok = %v with exit status %d", r.OK, tt.code)
+			if r.OK != (tt.code == check.ExitOK) || top.OK != r.OK || top.Summary != r.Summary {
+				t.Errorf("ok = %v (report %v, %+v vs %+v) with exit status %d", r.OK, top.OK, top.Summary, r.Summary, tt.code)
 			}
 			if len(r.Checks) != len(tt.want) {
 				t.Errorf("%d checks, want %d", len(r.Checks), len(tt.want))
@@ -424,8 +473,8 @@ func TestChecks(t *testing.T) {
 
 func TestKeysReported(t *testing.T) {
 	t.Parallel()
-	iss := mcpauthtest.MustNewIssuer(t, mcpauthtest.WithAlgorithms(mcpauthtest.ES384, mcpauthtest.EdDSA))
-	code, r := runJSON(t, iss.URL())
+	iss := mcpauthtest.MustNewIssuer(t, ready, mcpauthtest.WithAlgorithms(mcpauthtest.ES384, mcpauthtest.EdDSA))
+	code, _, r := runIssuer(t, iss.URL())
 	if code != check.ExitOK {
 		t.Fatalf("exit status %d", code)
 	}
@@ -442,15 +491,15 @@ func TestKeysReported(t *testing.T) {
 	if got, _ := r.Result(check.IDSigningKeys); !strings.Contains(got.Detail, "ES384") || !strings.Contains(got.Detail, "EdDSA") {
 		t.Errorf("signing keys detail %q lacks the algorithms", got.Detail)
 	}
-	if r.Summary != (check.Summary{Pass: 13, Warn: 1}) {
+	if r.Summary != (check.Summary{Pass: 15, Warn: 1}) {
 		t.Errorf("summary %+v", r.Summary)
 	}
 }
 
 func TestTableOutput(t *testing.T) {
 	t.Parallel()
-	iss := mcpauthtest.MustNewIssuer(t, edit(func(m map[string]any) { delete(m, "code_challenge_methods_supported") }))
-	code, stdout, stderr := run(t, iss.URL())
+	iss := mcpauthtest.MustNewIssuer(t, edit(func(m map[string]any) { delete(m, "jwks_uri") }))
+	code, stdout, stderr := run(t, "-issuer", iss.URL())
 	if code != check.ExitFailed {
 		t.Errorf("exit status %d, want %d", code, check.ExitFailed)
 	}
@@ -467,7 +516,7 @@ func TestTableOutput(t *testing.T) {
 	}
 	detailCol := strings.Index(lines[header], "DETAIL")
 	checkCol := strings.Index(lines[header], "CHECK")
-	rows := lines[header+1 : header+15]
+	rows := lines[header+1 : header+1+len(allChecks)]
 	for _, row := range rows {
 		// Aligned columns: the check name starts under CHECK, the detail
 		// under DETAIL (tabwriter counts runes, so compare in runes).
@@ -477,8 +526,8 @@ func TestTableOutput(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		"FAIL    PKCE (RFC 7636)",
-		"SKIP    PKCE method S256",
+		"FAIL    jwks_uri",
+		"SKIP    JWKS reachable and parseable",
 		"WARN    Resource indicators (RFC 8707)",
 		"PASS    Issuer matches (RFC 8414 §3.3)",
 	} {
@@ -486,13 +535,13 @@ func TestTableOutput(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)
 		}
 	}
-	if last := lines[len(lines)-1]; last != "FAILED (11 pass, 1 warn, 1 fail, 1 skip)" {
+	if last := lines[len(lines)-1]; last != "FAILED (11 pass, 1 warn, 1 fail, 3 skip)" {
 		t.Errorf("last line %q", last)
 	}
 
-	iss2 := mcpauthtest.MustNewIssuer(t)
-	code, stdout, _ = run(t, iss2.URL())
-	if code != check.ExitOK || !strings.HasSuffix(stdout, "OK: no check failed (13 pass, 1 warn, 0 fail, 0 skip)\n") {
+	iss2 := mcpauthtest.MustNewIssuer(t, ready)
+	code, stdout, _ = run(t, "-issuer", iss2.URL())
+	if code != check.ExitOK || !strings.HasSuffix(stdout, "OK: no check failed (15 pass, 1 warn, 0 fail, 0 skip)\n") {
 		t.Errorf("exit status %d, output:\n%s", code, stdout)
 	}
 }
@@ -514,12 +563,14 @@ func TestUsage(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{"no issuer", nil, check.ExitUsage, "expected one issuer URL, got 0"},
-		{"two issuers", []string{"https://a.example", "https://b.example"}, check.ExitUsage, "got 2"},
+		{"no URL", nil, check.ExitUsage, "expected one MCP server URL, got 0"},
+		{"two URLs", []string{"https://a.example/mcp", "https://b.example/mcp"}, check.ExitUsage, "got 2"},
+		{"URL and -issuer", []string{"-issuer", "https://a.example", "https://b.example/mcp"}, check.ExitUsage, "not both"},
 		{"unknown type", []string{"-type", "saml", "https://a.example"}, check.ExitUsage, "-type must be"},
 		{"unknown flag", []string{"-verbose", "https://a.example"}, check.ExitUsage, "flag provided but not defined"},
-		{"not a URL", []string{"a.example"}, check.ExitUsage, "absolute https URL"},
-		{"query in issuer", []string{"https://a.example/?tenant=1"}, check.ExitUsage, "query"},
+		{"not a URL", []string{"a.example"}, check.ExitUsage, "expected the MCP server URL"},
+		{"issuer not a URL", []string{"-issuer", "a.example"}, check.ExitUsage, "absolute https URL"},
+		{"query in issuer", []string{"-issuer", "https://a.example/?tenant=1"}, check.ExitUsage, "query"},
 		{"zero timeout", []string{"-timeout", "0s", "https://a.example"}, check.ExitUsage, "-timeout"},
 		{"help", []string{"-h"}, check.ExitOK, "Usage: mcpauth-check"},
 	}
@@ -542,14 +593,14 @@ func TestUsage(t *testing.T) {
 
 func TestFlagsAfterIssuer(t *testing.T) {
 	t.Parallel()
-	iss := mcpauthtest.MustNewIssuer(t)
-	code, stdout, _ := run(t, iss.URL(), "-json", "-type", "oauth")
+	iss := mcpauthtest.MustNewIssuer(t, ready)
+	code, stdout, _ := run(t, "-issuer", iss.URL(), "-json", "-type", "oauth")
 	var r check.Report
 	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, stdout)
 	}
-	if code != check.ExitOK || r.Type != "oauth" {
-		t.Errorf("exit status %d, type %q", code, r.Type)
+	if code != check.ExitOK || len(r.AuthorizationServers) != 1 || r.AuthorizationServers[0].Type != "oauth" {
+		t.Errorf("exit status %d, report %+v", code, r)
 	}
 }
 
@@ -569,7 +620,7 @@ func TestUserAgent(t *testing.T) {
 		agents <- r.UserAgent()
 		return false
 	})
-	if code, _, _ := run(t, iss.URL()); code != check.ExitOK {
+	if code, _, _ := run(t, "-issuer", iss.URL()); code != check.ExitOK {
 		t.Fatalf("exit status %d", code)
 	}
 	close(agents)
@@ -590,11 +641,11 @@ func TestRunContextCanceled(t *testing.T) {
 	iss := mcpauthtest.MustNewIssuer(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	r := check.Run(ctx, iss.URL(), check.Options{})
+	r := check.RunIssuer(ctx, iss.URL(), check.Options{})
 	if !r.Failed() {
 		t.Fatalf("a canceled run passed: %+v", r)
 	}
-	if got, _ := r.Result(check.IDDiscovery); got.Status != check.Fail {
+	if got, _ := r.AuthorizationServers[0].Result(check.IDDiscovery); got.Status != check.Fail {
 		t.Errorf("discovery %s", got.Status)
 	}
 }

@@ -6,10 +6,11 @@ import (
 	"strings"
 
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
+	"github.com/go-mcpauth/mcpauth/core/inspect"
 )
 
 // checkKeys checks jwks_uri, fetches the JWKS and inspects it with
-// mcpauth.InspectJWKS.
+// inspect.FetchJWKS (the rules of the key cache).
 func (r *report) checkKeys(ctx context.Context, o Options, jwksURI string) {
 	r.JWKSURI = jwksURI
 	if jwksURI == "" {
@@ -24,7 +25,7 @@ func (r *report) checkKeys(ctx context.Context, o Options, jwksURI string) {
 	// The transport sends the checker's User-Agent instead of the core's.
 	client := *o.HTTPClient
 	client.Transport = &captureTransport{base: o.HTTPClient.Transport, userAgent: o.UserAgent}
-	usable, skipped, err := mcpauth.FetchJWKS(ctx, jwksURI, mcpauth.FetchOptions{
+	usable, skipped, err := inspect.FetchJWKS(ctx, jwksURI, mcpauth.FetchOptions{
 		HTTPClient:       &client,
 		Timeout:          o.Timeout,
 		MaxResponseBytes: o.MaxResponseBytes,
@@ -37,7 +38,7 @@ func (r *report) checkKeys(ctx context.Context, o Options, jwksURI string) {
 	r.Keys, r.SkippedKeys = usable, skipped
 
 	if len(usable) == 0 {
-		r.set(IDSigningKeys, Fail, "no key mcpauth can verify tokens with (it uses RSA keys of at least 2048 bits, EC P-256/P-384/P-521 and Ed25519 keys for %s)", strings.Join(mcpauth.DefaultAlgorithms, ", "))
+		r.set(IDSigningKeys, Fail, "no key mcpauth can verify tokens with (it uses RSA keys of 2048 to 8192 bits for RS* and PS*, EC P-256/P-384/P-521 keys for ES256/384/512 and Ed25519 keys for EdDSA)")
 	} else {
 		descs := make([]string, len(usable))
 		for i, k := range usable {
@@ -62,7 +63,7 @@ func (r *report) checkKeys(ctx context.Context, o Options, jwksURI string) {
 }
 
 // describeKey names a usable key and the algorithms it verifies.
-func describeKey(k mcpauth.JWKInfo) string {
+func describeKey(k inspect.JWKInfo) string {
 	s := k.Detail
 	if k.KeyID != "" {
 		s = fmt.Sprintf("kid %q %s", k.KeyID, k.Detail)
