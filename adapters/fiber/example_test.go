@@ -31,7 +31,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	app := fiber.New()
+	app := fiber.New(fiber.Config{ReadBufferSize: mcpfiber.ReadBufferSize}) // 20 KiB: room for a 16 KiB token
 	app.Use(recover.New())
 	mcpfiber.RegisterMetadata(app, auth) // public: GET /.well-known/oauth-protected-resource/mcp
 	app.All("/mcp", mcpfiber.BearerAuth(bearer), func(c *fiber.Ctx) error {
