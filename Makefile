@@ -21,16 +21,18 @@ tool = $$(cd $(TOOLS) && GOWORK=off $(GO) tool -n $(1))
 ## test: vet and test every module with the race detector (the README's test command)
 test: vet deps-check race test-gowork-off
 
-## deps-check: fail if core's module graph holds a web framework or an MCP SDK, or an adapter's holds another framework
+## deps-check: fail if core's module graph holds a web framework or an MCP SDK, or an adapter's holds another framework (or another major of its own: fiber v2 and v3, echo v4 and v5 apart)
 FRAMEWORKS := github.com/gin-gonic/gin github.com/labstack/echo github.com/gofiber/fiber github.com/go-chi/chi
 deps-check:
 	@set -e; check() { dir=$$1; shift; graph=$$(cd $$dir && GOWORK=off $(GO) mod graph); \
 		for f in "$$@"; do if printf '%s\n' "$$graph" | grep -q " $$f"; then echo "$$dir depends on $$f"; exit 1; fi; done; echo "== deps $$dir: ok"; }; \
 	check core $(FRAMEWORKS) github.com/modelcontextprotocol/go-sdk; \
 	check adapters/gin $(filter-out github.com/gin-gonic/gin,$(FRAMEWORKS)); \
-	check adapters/echo $(filter-out github.com/labstack/echo,$(FRAMEWORKS)); \
-	check adapters/fiber $(filter-out github.com/gofiber/fiber,$(FRAMEWORKS)); \
+	check adapters/echo $(filter-out github.com/labstack/echo,$(FRAMEWORKS)) github.com/labstack/echo/v5; \
+	check adapters/fiber $(filter-out github.com/gofiber/fiber,$(FRAMEWORKS)) github.com/gofiber/fiber/v3; \
 	check adapters/chi $(filter-out github.com/go-chi/chi,$(FRAMEWORKS)); \
+	check adapters/fiberv3 $(filter-out github.com/gofiber/fiber,$(FRAMEWORKS)) github.com/gofiber/fiber/v2 github.com/modelcontextprotocol/go-sdk; \
+	check adapters/echov5 $(filter-out github.com/labstack/echo,$(FRAMEWORKS)) github.com/labstack/echo/v4 github.com/modelcontextprotocol/go-sdk; \
 	check adapters/gosdk $(FRAMEWORKS)
 
 modules:
