@@ -459,7 +459,7 @@ func TestHostileInputCostIsLinear(t *testing.T) {
 			cost := func(n int) (allocs, bytes uint64) {
 				header := "Bearer " + c.token(n)
 				ctx := context.Background()
-				if _, err := c.bearer.Authenticate(ctx, header); !errors.Is(err, mcpauth.ErrInvalidToken) {
+				if _, err := c.bearer.Authenticate(ctx, header); !errors.Is(err, mcpauth.CodeInvalidToken) {
 					t.Fatalf("size %d: %v", n, err)
 				}
 				return allocsPerRun(20, func() { _, _ = c.bearer.Authenticate(ctx, header) })

@@ -18,8 +18,7 @@ const DefaultLeeway = 60 * time.Second
 // what a token must hold to pass.
 type BearerOptions struct {
 	// Resource is the protected resource identifier, one of
-	// Config.ProtectedResources; required unless the deprecated Config.Server
-	// mode is used. It selects the trusted authorization servers and is the
+	// Config.ProtectedResources; required. It selects the trusted authorization servers and is the
 	// resource_metadata of the challenges.
 	Resource string
 	// Audience is the value the token's "aud" must be (or contain, for an
@@ -81,13 +80,14 @@ type Bearer struct {
 	scopeParam  string
 	cache       *tokenCache
 	obs         Observer
+	public      map[string][]byte // the Auth's public documents, by decoded path
 }
 
 // BearerAuth builds the bearer check of one resource, with v verifying the
 // tokens: [JWT] or a [VerifyFunc]. Every configuration error is reported
 // here: a missing or unknown Resource, a nil or misconfigured verifier.
 func (a *Auth) BearerAuth(v Verifier, opts BearerOptions) (*Bearer, error) {
-	b := &Bearer{opts: opts, servers: map[string]*serverState{}, now: a.policy.now, obs: a.policy.obs}
+	b := &Bearer{opts: opts, servers: map[string]*serverState{}, now: a.policy.now, obs: a.policy.obs, public: a.public}
 	switch vv := v.(type) {
 	case *jwtVerifier:
 		if err := vv.check(); err != nil {
@@ -104,34 +104,22 @@ func (a *Auth) BearerAuth(v Verifier, opts BearerOptions) (*Bearer, error) {
 	default:
 		return nil, configError("unsupported verifier %T", v)
 	}
-	if a.legacy != nil {
-		b.servers[a.legacy.issuer] = a.legacy
-		b.issuers = []string{a.legacy.issuer}
-		if opts.Resource != "" {
-			u, err := ResourceMetadataURL(opts.Resource)
-			if err != nil {
-				return nil, err
-			}
-			b.metadataURL = u
-		}
-	} else {
-		if opts.Resource == "" {
-			return nil, configError("BearerOptions.Resource is required: it must be one of the configured protected resources")
-		}
-		rs, ok := a.resources[opts.Resource]
-		if !ok {
-			known := make([]string, len(a.order))
-			for i, r := range a.order {
-				known[i] = r.resource
-			}
-			return nil, configError("BearerOptions.Resource %q is not a configured protected resource (configured: %s)", opts.Resource, strings.Join(known, ", "))
-		}
-		for _, s := range rs.servers {
-			b.servers[s.issuer] = s
-		}
-		b.issuers = rs.issuers
-		b.metadataURL = rs.metadataURL
+	if opts.Resource == "" {
+		return nil, configError("BearerOptions.Resource is required: it must be one of the configured protected resources")
 	}
+	rs, ok := a.resources[opts.Resource]
+	if !ok {
+		known := make([]string, len(a.order))
+		for i, r := range a.order {
+			known[i] = r.resource
+		}
+		return nil, configError("BearerOptions.Resource %q is not a configured protected resource (configured: %s)", opts.Resource, strings.Join(known, ", "))
+	}
+	for _, s := range rs.servers {
+		b.servers[s.issuer] = s
+	}
+	b.issuers = rs.issuers
+	b.metadataURL = rs.metadataURL
 	if len(b.issuers) == 0 {
 		return nil, configError("resource %q trusts no authorization server: set its AuthorizationServers", opts.Resource)
 	}
@@ -170,12 +158,11 @@ func (a *Auth) BearerAuth(v Verifier, opts BearerOptions) (*Bearer, error) {
 // Resource returns the protected resource identifier of b.
 func (b *Bearer) Resource() string { return b.opts.Resource }
 
-// ResourceMetadataURL returns the resource_metadata URL of b's challenges
-// (empty in the deprecated mode without Resource).
+// ResourceMetadataURL returns the resource_metadata URL of b's challenges.
 func (b *Bearer) ResourceMetadataURL() string { return b.metadataURL }
 
 // Authenticate checks the request's credentials, given every value of its
-// Authorization header (see [ExtractBearerToken]). It returns the caller's
+// Authorization header (rules in [CodeMissingAuthHeader] and below). It returns the caller's
 // AuthInfo, or an error to answer with [Bearer.ErrorResponse]: an *Error,
 // or, from a VerifyFunc, an error wrapping one or wrapping the verifier's own
 // failure (read it with errors.As, test it with errors.Is, never with a type
@@ -213,6 +200,14 @@ func (b *Bearer) verifyCustom(ctx context.Context, token string) (*AuthInfo, err
 		var e *Error
 		if errors.As(err, &e) && e.Code.isBearerCode() {
 			return nil, &tokenBearingError{err: err, token: token}
+		}
+		var code Code
+		if errors.As(err, &code) && code.isBearerCode() {
+			e := &Error{Code: code}
+			if err != code { // keep what the verifier said around the code
+				e.Err = err
+			}
+			return nil, &tokenBearingError{err: e, token: token}
 		}
 		return nil, &tokenBearingError{err: fmt.Errorf("the VerifyFunc failed: %w", err), token: token}
 	}

@@ -2,7 +2,7 @@ package mcpauth
 
 import "strings"
 
-// Challenge builds a Bearer WWW-Authenticate header value (RFC 6750 §3,
+// challengeBuilder builds a Bearer WWW-Authenticate header value (RFC 6750 §3,
 // RFC 9728 §5.1). Parameters are written in the order they are set; empty
 // values are skipped. Values are written as RFC 9110 quoted-strings: a double
 // quote or backslash is escaped, and a character outside printable ASCII
@@ -10,12 +10,12 @@ import "strings"
 // header always parses.
 //
 // The zero value is ready to use.
-type Challenge struct {
+type challengeBuilder struct {
 	b strings.Builder
 }
 
 // Set appends name="value" unless value is empty, and returns c.
-func (c *Challenge) Set(name, value string) *Challenge {
+func (c *challengeBuilder) Set(name, value string) *challengeBuilder {
 	if value == "" {
 		return c
 	}
@@ -45,7 +45,7 @@ func (c *Challenge) Set(name, value string) *Challenge {
 // String returns the header value: "Bearer" alone when no parameter was
 // set (a valid challenge: RFC 6750 §3 sends no error when the request had no
 // credentials), else "Bearer " and the parameters joined by ", ".
-func (c *Challenge) String() string {
+func (c *challengeBuilder) String() string {
 	if c.b.Len() == 0 {
 		return "Bearer"
 	}

@@ -10,20 +10,12 @@ import (
 )
 
 // Config describes the protected resources an MCP server exposes and the
-// authorization servers each one trusts. Give ProtectedResources (the MCP
-// 2025-06-18+ resource-server mode) or, deprecated, Server; never both.
+// authorization servers each one trusts (the resource-server mode of the MCP
+// authorization specification since 2025-06-18).
 type Config struct {
 	// ProtectedResources are the resources (usually one: the MCP endpoint)
 	// this server protects.
 	ProtectedResources []ProtectedResource
-
-	// Server is the single authorization server of the legacy mode, in which
-	// the MCP server republishes that server's metadata at
-	// /.well-known/oauth-authorization-server.
-	//
-	// Deprecated: the MCP authorization specification replaced this mode with
-	// protected resource metadata (RFC 9728); use ProtectedResources.
-	Server *AuthServer
 
 	// HTTPClient makes the discovery and JWKS requests. Default: a client
 	// with a 10 s timeout that follows at most 3 redirects.
@@ -94,7 +86,7 @@ type Auth struct {
 	resources map[string]*resourceState // by Resource identifier
 	order     []*resourceState
 	servers   map[string]*serverState // by issuer
-	legacy    *serverState            // deprecated single-server mode
+	public    map[string][]byte       // decoded metadata path -> document
 	fetch     *fetcher
 	policy    *keyPolicy
 	log       *slog.Logger
@@ -112,7 +104,7 @@ type resourceState struct {
 
 // New checks cfg and builds an Auth. Every configuration error is reported
 // here (as an *Error with code invalid_server_config or
-// invalid_server_metadata), never first at request time: no or both modes,
+// invalid_server_metadata), never first at request time: no resource,
 // an invalid or duplicated resource identifier, two resources whose metadata
 // would be served at the same path, an invalid or duplicated issuer, given
 // metadata that fails [ValidateServerConfig] or whose issuer does not match.
@@ -141,18 +133,7 @@ func New(cfg Config) (*Auth, error) {
 			obs:             obs,
 		},
 	}
-	switch {
-	case cfg.Server != nil && len(cfg.ProtectedResources) > 0:
-		return nil, configError("give either ProtectedResources or Server (deprecated), not both")
-	case cfg.Server != nil:
-		log.Warn("mcpauth: the authorization server mode (Config.Server) is deprecated; use ProtectedResources")
-		s, err := a.addServer(*cfg.Server)
-		if err != nil {
-			return nil, err
-		}
-		a.legacy = s
-		return a, nil
-	case len(cfg.ProtectedResources) == 0:
+	if len(cfg.ProtectedResources) == 0 {
 		return nil, configError("no protected resource: set Config.ProtectedResources")
 	}
 	paths := map[string]string{}
@@ -167,6 +148,7 @@ func New(cfg Config) (*Auth, error) {
 		}
 		paths[path] = pr.Resource
 	}
+	a.public = a.publicDocuments()
 	return a, nil
 }
 

@@ -27,7 +27,7 @@ func TestConformance(t *testing.T) {
 		mux.Handle("/mcp", app.Bearer.Middleware()(reply))
 		mux.Handle("/custom", app.Custom.Middleware()(reply))
 		mux.Handle("/optional", app.Bearer.Middleware(mcpauth.Optional())(reply))
-		mux.Handle("/skipped", app.Bearer.Middleware(mcpauth.Skip(func(r *http.Request) bool { return r.URL.Path == "/skipped" }))(reply))
+		mux.Handle("/skipped", app.Bearer.Middleware(mcpauth.Skipper(func(r *http.Request) bool { return r.URL.Path == "/skipped" }))(reply))
 		mux.Handle("/bridge", app.Bearer.Middleware()(conformance.BridgeHandler()))
 		return mcpauthtest.Serve(t, mux)
 	})

@@ -11,7 +11,8 @@ import (
 // libraries (Python and JavaScript), so clients and dashboards built for them
 // read ours unchanged. The JSON body of a refusal carries the Code in its
 // "error" member; the WWW-Authenticate challenge carries the RFC 6750 code
-// instead (see [Code.RFC6750]).
+// instead ("invalid_request", "invalid_token" or "insufficient_scope", none
+// when no credentials were sent). A Code is also an error (see [Code.Error]).
 type Code string
 
 // Bearer-authentication codes: the request is refused with 401, or 403 for
@@ -43,28 +44,20 @@ const (
 // have no such code: they answer 401 or 500.
 const CodeServerUnavailable Code = "temporarily_unavailable"
 
-// Sentinels for errors.Is: every [*Error] matches the sentinel of its Code.
+// Error makes a Code an error value, for errors.Is and for custom
+// verifiers:
 //
-//	if errors.Is(err, mcpauth.ErrInvalidToken) { ... }
-var (
-	ErrMissingAuthHeader       = &Error{Code: CodeMissingAuthHeader}
-	ErrInvalidAuthHeaderFormat = &Error{Code: CodeInvalidAuthHeaderFormat}
-	ErrMissingBearerToken      = &Error{Code: CodeMissingBearerToken}
-	ErrInvalidIssuer           = &Error{Code: CodeInvalidIssuer}
-	ErrInvalidAudience         = &Error{Code: CodeInvalidAudience}
-	ErrMissingRequiredScopes   = &Error{Code: CodeMissingRequiredScopes}
-	ErrInvalidToken            = &Error{Code: CodeInvalidToken}
-	ErrTokenVerificationFailed = &Error{Code: CodeTokenVerificationFailed}
-	ErrInvalidServerMetadata   = &Error{Code: CodeInvalidServerMetadata}
-	ErrInvalidServerConfig     = &Error{Code: CodeInvalidServerConfig}
-	ErrMissingJWKSURI          = &Error{Code: CodeMissingJWKSURI}
-	ErrFetchServerConfig       = &Error{Code: CodeFetchServerConfigError}
-	ErrServerUnavailable       = &Error{Code: CodeServerUnavailable}
-)
+//	if errors.Is(err, mcpauth.CodeInvalidToken) { ... } // err is or wraps an *Error with that code
+//	return nil, fmt.Errorf("token revoked: %w", mcpauth.CodeInvalidToken) // in a VerifyFunc
+//
+// A Code is a constant, so, unlike an exported sentinel *Error, no caller can
+// change what later refusals say. The text is the code itself, so that
+// printing a Code shows "invalid_token" as before it was an error.
+func (c Code) Error() string { return string(c) }
 
 // Error is the one error type of this package. Every refusal and every
-// configuration problem is an *Error; use errors.As to read its fields or
-// errors.Is with the sentinels above to test its Code.
+// configuration problem is an *Error (a new one each time); use errors.As to
+// read its fields or errors.Is with a [Code] to test its code.
 //
 // Nothing in an Error ever contains the bearer token or its payload: Detail,
 // Expected and Actual hold only what the server configured and the claim that
@@ -117,11 +110,16 @@ func (e *Error) Error() string {
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// Is reports whether target is an *Error with the same Code, so that
-// errors.Is(err, ErrInvalidToken) holds for every invalid-token error.
+// Is reports whether target is e's Code, or an *Error with the same Code, so
+// that errors.Is(err, CodeInvalidToken) holds for every invalid-token error.
 func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Code == e.Code
+	switch t := target.(type) {
+	case Code:
+		return t == e.Code
+	case *Error:
+		return t.Code == e.Code
+	}
+	return false
 }
 
 // describe returns the client-facing description: the override when set,
@@ -169,12 +167,12 @@ func (c Code) Description() string {
 	}
 }
 
-// RFC6750 returns the error code the WWW-Authenticate challenge carries for c
+// rfc6750 returns the error code the WWW-Authenticate challenge carries for c
 // (RFC 6750 §3.1): "" when no credentials were sent (the challenge then has
 // no error attribute), "invalid_request" for a malformed Authorization
 // header, "insufficient_scope" for missing scopes and "invalid_token" for
 // every other token problem. Server-side codes return "".
-func (c Code) RFC6750() string {
+func (c Code) rfc6750() string {
 	switch c {
 	case CodeMissingAuthHeader:
 		return ""

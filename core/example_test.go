@@ -83,7 +83,7 @@ func ExampleVerifyFunc() {
 	}
 	verify := mcpauth.VerifyFunc(func(ctx context.Context, token string) (*mcpauth.AuthInfo, error) {
 		if token != "opaque-123" {
-			return nil, fmt.Errorf("unknown token: %w", mcpauth.ErrInvalidToken)
+			return nil, fmt.Errorf("unknown token: %w", mcpauth.CodeInvalidToken)
 		}
 		return &mcpauth.AuthInfo{Issuer: "https://idp.example.com", Subject: "bob", Audience: []string{"https://api.example.com/mcp"}}, nil
 	})
@@ -94,7 +94,7 @@ func ExampleVerifyFunc() {
 	info, err := bearer.Authenticate(context.Background(), "Bearer opaque-123")
 	fmt.Println(info.Subject, err)
 	_, err = bearer.Authenticate(context.Background(), "Bearer other")
-	fmt.Println(errors.Is(err, mcpauth.ErrInvalidToken))
+	fmt.Println(errors.Is(err, mcpauth.CodeInvalidToken))
 	// Output:
 	// bob <nil>
 	// true

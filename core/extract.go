@@ -1,22 +1,22 @@
 package mcpauth
 
-// ExtractBearerToken returns the token of the request's Authorization header
+// extractBearerToken returns the token of the request's Authorization header
 // fields (RFC 6750 §2.1), given every value the request carried for that
 // header, in order:
 //
-//   - no value, or one empty value: [ErrMissingAuthHeader];
-//   - more than one value: [ErrInvalidAuthHeaderFormat] (the reference
+//   - no value, or one empty value: [CodeMissingAuthHeader];
+//   - more than one value: [CodeInvalidAuthHeaderFormat] (the reference
 //     libraries silently use the first one; a request that sends two sets of
 //     credentials is ambiguous, so it is refused);
-//   - the scheme alone ("Bearer"): [ErrMissingBearerToken];
+//   - the scheme alone ("Bearer"): [CodeMissingBearerToken];
 //   - a scheme other than Bearer (case-insensitive), more than one space
 //     after it, anything after the token, or a token that is not an RFC 6750
-//     b64token: [ErrInvalidAuthHeaderFormat].
+//     b64token: [CodeInvalidAuthHeaderFormat].
 //
 // Leading and trailing spaces and tabs are ignored, as HTTP servers strip them
 // anyway. The token is never read from the query string or the body: the MCP
 // authorization specification forbids it.
-func ExtractBearerToken(values ...string) (string, error) {
+func extractBearerToken(values ...string) (string, error) {
 	token, err := splitBearer(values)
 	if err != nil {
 		return "", err
@@ -27,38 +27,36 @@ func ExtractBearerToken(values ...string) (string, error) {
 	return token, nil
 }
 
-// errNotB64Token refuses a token outside the RFC 6750 grammar.
-var errNotB64Token = &Error{Code: CodeInvalidAuthHeaderFormat, Detail: "the token is not an RFC 6750 b64token (one word of letters, digits and -._~+/ with optional trailing =)"}
-
-// checkB64Token returns errNotB64Token unless token is a b64token.
+// checkB64Token refuses a token outside the RFC 6750 grammar (with a new
+// *Error each time: a caller may keep or change the one it gets).
 func checkB64Token(token string) error {
 	if !isB64Token(token) {
-		return errNotB64Token
+		return &Error{Code: CodeInvalidAuthHeaderFormat, Detail: "the token is not an RFC 6750 b64token (one word of letters, digits and -._~+/ with optional trailing =)"}
 	}
 	return nil
 }
 
-// splitBearer applies every rule of ExtractBearerToken but the token's
+// splitBearer applies every rule of extractBearerToken but the token's
 // character set, which the bearer checks only when the token is not in its
 // verified-token cache (a cached token was checked when it was verified).
 func splitBearer(values []string) (string, error) {
 	switch len(values) {
 	case 0:
-		return "", ErrMissingAuthHeader
+		return "", &Error{Code: CodeMissingAuthHeader}
 	case 1:
 	default:
 		return "", &Error{Code: CodeInvalidAuthHeaderFormat, Detail: "the request has more than one Authorization header"}
 	}
 	v := trimOWS(values[0])
 	if v == "" {
-		return "", ErrMissingAuthHeader
+		return "", &Error{Code: CodeMissingAuthHeader}
 	}
 	const scheme = "bearer"
 	if len(v) < len(scheme) || !asciiEqualFold(v[:len(scheme)], scheme) {
 		return "", &Error{Code: CodeInvalidAuthHeaderFormat, Detail: "the authorization scheme is not Bearer"}
 	}
 	if len(v) == len(scheme) {
-		return "", ErrMissingBearerToken
+		return "", &Error{Code: CodeMissingBearerToken}
 	}
 	if v[len(scheme)] != ' ' {
 		return "", &Error{Code: CodeInvalidAuthHeaderFormat, Detail: "expected one space after the Bearer scheme"}

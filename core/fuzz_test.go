@@ -37,7 +37,7 @@ func FuzzExtractBearerToken(f *testing.F) {
 		if two {
 			values = append(values, second)
 		}
-		token, err := ExtractBearerToken(values...)
+		token, err := extractBearerToken(values...)
 		if err != nil {
 			var e *Error
 			if !errors.As(err, &e) || !e.Code.isBearerCode() || token != "" {

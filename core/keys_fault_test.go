@@ -238,7 +238,7 @@ func TestFaultServerDownAtStart(t *testing.T) {
 			iss := esIssuer(t)
 			iss.SetFault(c.fault)
 			e := newFaultEnv(t, iss)
-			if err := e.auth.Prefetch(context.Background()); !errors.Is(err, ErrServerUnavailable) {
+			if err := e.auth.Prefetch(context.Background()); !errors.Is(err, CodeServerUnavailable) {
 				t.Fatalf("Prefetch: %v", err)
 			}
 			tok := e.token(t)
@@ -297,7 +297,7 @@ func TestFaultServerDiesMidRun(t *testing.T) {
 	for range 3 {
 		e.expect(t, tok, http.StatusOK, "")
 	}
-	if err := e.expectErr(t, unknown, http.StatusUnauthorized, ""); !errors.Is(err, ErrInvalidToken) {
+	if err := e.expectErr(t, unknown, http.StatusUnauthorized, ""); !errors.Is(err, CodeInvalidToken) {
 		t.Fatalf("unknown kid: %v", err)
 	}
 }
@@ -747,7 +747,7 @@ func TestFaultPoisonedJWKS(t *testing.T) {
 	t.Run("only unusable keys", func(t *testing.T) {
 		iss.SetJWKSBody([]byte(`{"keys":[{"kty":"oct","kid":"a","k":"c2VjcmV0"}]}`))
 		e := newFaultEnv(t, iss)
-		if err := e.expectErr(t, e.token(t), http.StatusUnauthorized, ""); !errors.Is(err, ErrInvalidToken) {
+		if err := e.expectErr(t, e.token(t), http.StatusUnauthorized, ""); !errors.Is(err, CodeInvalidToken) {
 			t.Fatalf("got %v", err)
 		}
 	})
@@ -855,7 +855,7 @@ func TestFaultRandomKIDStorm(t *testing.T) {
 			round := func(concurrent bool) {
 				var wrong atomic.Int32
 				check := func(i int) {
-					if _, err := e.b.Authenticate(context.Background(), "Bearer "+tokens[i]); !errors.Is(err, ErrInvalidToken) {
+					if _, err := e.b.Authenticate(context.Background(), "Bearer "+tokens[i]); !errors.Is(err, CodeInvalidToken) {
 						wrong.Add(1)
 					}
 				}
@@ -908,7 +908,7 @@ func TestFaultDiscoveryIssuerMismatch(t *testing.T) {
 			configured.Store(&u)
 			e := newFaultEnv(t, iss, func(_ *Config, o *BearerOptions) { o.ShowErrorDetails = true })
 			err := e.expectErr(t, e.token(t), http.StatusInternalServerError, "")
-			if !errors.Is(err, ErrInvalidServerMetadata) || !strings.Contains(err.Error(), c.issuer(u)) || !strings.Contains(err.Error(), u) {
+			if !errors.Is(err, CodeInvalidServerMetadata) || !strings.Contains(err.Error(), c.issuer(u)) || !strings.Contains(err.Error(), u) {
 				t.Fatalf("got %v", err)
 			}
 			resp := e.b.ErrorResponse(err)
@@ -918,7 +918,7 @@ func TestFaultDiscoveryIssuerMismatch(t *testing.T) {
 			if iss.JWKSRequests() != 0 {
 				t.Fatal("the JWKS of a mismatched issuer was fetched")
 			}
-			if _, err := FetchServerConfig(context.Background(), u, OIDC); !errors.Is(err, ErrInvalidServerMetadata) {
+			if _, err := FetchServerConfig(context.Background(), u, OIDC); !errors.Is(err, CodeInvalidServerMetadata) {
 				t.Fatalf("FetchServerConfig: %v", err)
 			}
 		})

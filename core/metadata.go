@@ -1,9 +1,9 @@
 package mcpauth
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -92,45 +92,70 @@ type MetadataRoute struct {
 // MetadataRoutes returns the protected resource metadata routes (RFC 9728
 // §3), one per resource, plus for each the same path with the trailing slash
 // toggled (which answers the same document, as Express does; Starlette
-// redirects instead), unless another resource owns that path. In the
-// deprecated single-server mode it returns the
-// /.well-known/oauth-authorization-server route instead.
+// redirects instead), unless another resource owns that path.
 func (a *Auth) MetadataRoutes() []MetadataRoute {
-	if a.legacy != nil {
-		return []MetadataRoute{{Path: OAuthWellKnownPath, Handler: &serverMetadataHandler{s: a.legacy}}}
+	docs := a.metadataDocuments()
+	routes := make([]MetadataRoute, len(docs))
+	for i, d := range docs {
+		routes[i] = MetadataRoute{Path: d.path, Handler: &documentHandler{body: d.body}}
 	}
-	var routes []MetadataRoute
+	return routes
+}
+
+// metadataDocument is one metadata route: its escaped path and its body.
+type metadataDocument struct {
+	path string
+	body []byte
+}
+
+// metadataDocuments lists the routes of MetadataRoutes.
+func (a *Auth) metadataDocuments() []metadataDocument {
+	var docs []metadataDocument
 	owned := map[string]bool{}
 	for _, rs := range a.order {
 		owned[metadataPath(rs.metadataURL)] = true
 	}
 	for _, rs := range a.order {
-		h := &documentHandler{body: rs.document}
 		p := metadataPath(rs.metadataURL)
-		routes = append(routes, MetadataRoute{Path: p, Handler: h})
+		docs = append(docs, metadataDocument{p, rs.document})
 		alt := p + "/"
 		if strings.HasSuffix(p, "/") {
 			alt = strings.TrimSuffix(p, "/")
 		}
 		if !owned[alt] {
 			owned[alt] = true
-			routes = append(routes, MetadataRoute{Path: alt, Handler: h})
+			docs = append(docs, metadataDocument{alt, rs.document})
 		}
 	}
-	return routes
+	return docs
+}
+
+// publicDocuments maps the decoded path of every metadata route (what
+// url.URL.Path holds for a request to it) to its document: the routes the
+// request flow answers itself.
+func (a *Auth) publicDocuments() map[string][]byte {
+	public := map[string][]byte{}
+	for _, d := range a.metadataDocuments() {
+		p, err := url.PathUnescape(d.path)
+		if err != nil {
+			p = d.path // unreachable: the path was escaped by net/url
+		}
+		public[p] = d.body
+	}
+	return public
 }
 
 // MetadataHandler returns one http.Handler that answers every route of
-// [Auth.MetadataRoutes] and 404 for any other path; mount it at the root of a
-// mux or in front of the MCP handler.
+// [Auth.MetadataRoutes], matched on the decoded request path (r.URL.Path, so
+// /caf%C3%A9 and /a%2Ab reach the routes of /café and /a*b), and 404 for any
+// other path; mount it at the root of a mux, in front of the MCP handler, or
+// on a router's pattern that may match more than one path (it checks the
+// path itself). [Bearer.Middleware] and the adapters' BearerAuth answer the
+// same routes with the same bytes.
 func (a *Auth) MetadataHandler() http.Handler {
-	mux := map[string]http.Handler{}
-	for _, r := range a.MetadataRoutes() {
-		mux[r.Path] = r.Handler
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if h, ok := mux[r.URL.EscapedPath()]; ok {
-			h.ServeHTTP(w, r)
+		if doc, ok := a.public[r.URL.Path]; ok {
+			serveJSONDocument(w, r, doc)
 			return
 		}
 		http.NotFound(w, r)
@@ -148,31 +173,36 @@ func (h *documentHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	serveJSONDocument(w, r, h.body)
 }
 
-// serveJSONDocument answers GET and HEAD with body, OPTIONS (CORS preflight)
-// with 204, and anything else with 405. The document is public, so any
-// origin may read it.
+// serveJSONDocument answers r with documentResponse.
 func serveJSONDocument(w http.ResponseWriter, r *http.Request, body []byte) {
-	hdr := w.Header()
-	hdr.Set("Access-Control-Allow-Origin", "*")
-	switch r.Method {
+	documentResponse(r.Method, r.Header.Get("Access-Control-Request-Headers"), body).Write(w)
+}
+
+// documentResponse is the answer of a metadata route to a request with this
+// method: GET gets body, HEAD its headers and length, OPTIONS (CORS preflight) 204 with the allowed methods and the
+// requested headers, anything else 405. The document is public, so any
+// origin may read it.
+func documentResponse(method, requestHeaders string, body []byte) Response {
+	hdr := http.Header{"Access-Control-Allow-Origin": {"*"}}
+	switch method {
 	case http.MethodGet, http.MethodHead:
-		hdr.Set("Content-Type", "application/json")
-		hdr.Set("Cache-Control", "public, max-age=3600")
-		hdr.Set("Content-Length", fmt.Sprint(len(body)))
-		w.WriteHeader(http.StatusOK)
-		if r.Method == http.MethodGet {
-			_, _ = w.Write(body)
+		hdr["Content-Type"] = []string{"application/json"}
+		hdr["Cache-Control"] = []string{"public, max-age=3600"}
+		if method == http.MethodHead {
+			hdr["Content-Length"] = []string{strconv.Itoa(len(body))}
+			return Response{Status: http.StatusOK, Header: hdr}
 		}
+		return Response{Status: http.StatusOK, Header: hdr, Body: body}
 	case http.MethodOptions:
-		hdr.Set("Access-Control-Allow-Methods", allowedMethods)
-		if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
-			hdr.Set("Access-Control-Allow-Headers", req)
-			hdr.Add("Vary", "Access-Control-Request-Headers")
+		hdr["Access-Control-Allow-Methods"] = []string{allowedMethods}
+		if requestHeaders != "" {
+			hdr["Access-Control-Allow-Headers"] = []string{requestHeaders}
+			hdr["Vary"] = []string{"Access-Control-Request-Headers"}
 		}
-		hdr.Set("Access-Control-Max-Age", "86400")
-		w.WriteHeader(http.StatusNoContent)
+		hdr["Access-Control-Max-Age"] = []string{"86400"}
+		return Response{Status: http.StatusNoContent, Header: hdr}
 	default:
-		hdr.Set("Allow", allowedMethods)
-		w.WriteHeader(http.StatusMethodNotAllowed)
+		hdr["Allow"] = []string{allowedMethods}
+		return Response{Status: http.StatusMethodNotAllowed, Header: hdr}
 	}
 }

@@ -60,7 +60,7 @@ func referenceVerify(_ context.Context, token string) (*mcpauth.AuthInfo, error)
 	case "unexpected":
 		return nil, errors.New("Unexpected error")
 	default:
-		return nil, mcpauth.ErrInvalidToken
+		return nil, mcpauth.CodeInvalidToken
 	}
 	return info, nil
 }
@@ -214,7 +214,7 @@ func TestReferenceBearerRejectsUnusableVerifier(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := auth.BearerAuth(v, mcpauth.BearerOptions{Resource: refResource})
-			if !errors.Is(err, mcpauth.ErrInvalidServerConfig) {
+			if !errors.Is(err, mcpauth.CodeInvalidServerConfig) {
 				t.Fatalf("got %v, want invalid_server_config", err)
 			}
 		})

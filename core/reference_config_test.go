@@ -30,44 +30,39 @@ func TestReferenceConfiguration(t *testing.T) {
 		wantErr error
 		detail  string
 	}{
-		{"PY-001 JS-001 no configuration", mcpauth.Config{}, mcpauth.ErrInvalidServerConfig, "no protected resource"},
-		{"PY-002 both modes (JS lets server win silently; we refuse like Python)",
-			mcpauth.Config{Server: &valid, ProtectedResources: []mcpauth.ProtectedResource{resource("https://api.example.com", valid)}},
-			mcpauth.ErrInvalidServerConfig, "not both"},
-		{"PY-003 JS-002 only the deprecated server", mcpauth.Config{Server: &valid}, nil, ""},
+		{"PY-001 JS-001 no configuration", mcpauth.Config{}, mcpauth.CodeInvalidServerConfig, "no protected resource"},
 		{"PY-004 JS-003 only protected resources", mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{resource("https://api.example.com", valid)}}, nil, ""},
 		{"PY-031 two resources", mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{
 			resource("https://api.example.com/resource1", valid), resource("https://api.example.com/resource2", valid)}}, nil, ""},
 		{"PY-032 JS-067 JS-136 duplicate resource", mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{
 			resource("https://api.example.com/resource1", valid), resource("https://api.example.com/resource1", valid)}},
-			mcpauth.ErrInvalidServerConfig, `the resource "https://api.example.com/resource1" is configured twice`},
+			mcpauth.CodeInvalidServerConfig, `the resource "https://api.example.com/resource1" is configured twice`},
 		{"PY-033 JS-068 JS-137 duplicate authorization server in a resource", mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{
 			resource("https://api.example.com/resource3", valid, valid)}},
-			mcpauth.ErrInvalidServerConfig, `the authorization server "https://example.com" is configured twice for resource "https://api.example.com/resource3"`},
+			mcpauth.CodeInvalidServerConfig, `the authorization server "https://example.com" is configured twice for resource "https://api.example.com/resource3"`},
 		{"JS-072 duplicate discovered server in a resource", mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{
 			resource("https://api.example.com/resource-dup", mcpauth.Discover("https://discovery-auth.example.com", mcpauth.OIDC), mcpauth.Discover("https://discovery-auth.example.com", mcpauth.OIDC))}},
-			mcpauth.ErrInvalidServerConfig, "configured twice"},
+			mcpauth.CodeInvalidServerConfig, "configured twice"},
 		{"JS-070 same server in two resources", mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{
 			resource("https://api.example.com/resource1", valid), resource("https://api.example.com/resource2", valid)}}, nil, ""},
 		{"JS-071 JS-073 discovered and mixed servers (not fetched at New)", mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{
 			resource("https://api.example.com/resource1", valid, mcpauth.Discover("https://discovery-auth.example.com", mcpauth.OIDC))}}, nil, ""},
 		{"PY-025 JS-119 given metadata failing the MCP requirements (Python ignores it in resource mode; we refuse)", mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{
-			resource("https://api.example.com", noPKCE)}}, mcpauth.ErrInvalidServerConfig, "pkce_not_supported"},
-		{"PY-025 deprecated server failing the MCP requirements", mcpauth.Config{Server: &noPKCE}, mcpauth.ErrInvalidServerConfig, "pkce_not_supported"},
+			resource("https://api.example.com", noPKCE)}}, mcpauth.CodeInvalidServerConfig, "pkce_not_supported"},
 		{"PY-031 resource that is not a URL (Python accepts my-api-2; we refuse)", mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{
-			resource("my-api-2", valid)}}, mcpauth.ErrInvalidServerConfig, `"my-api-2"`},
+			resource("my-api-2", valid)}}, mcpauth.CodeInvalidServerConfig, `"my-api-2"`},
 		{"resource with a fragment (RFC 8707 §2)", mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{
-			resource("https://api.example.com/mcp#x", valid)}}, mcpauth.ErrInvalidServerConfig, "fragment"},
+			resource("https://api.example.com/mcp#x", valid)}}, mcpauth.CodeInvalidServerConfig, "fragment"},
 		{"resources whose metadata paths collide", mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{
-			resource("https://a.example.com/mcp", valid), resource("https://b.example.com/mcp", valid)}}, mcpauth.ErrInvalidServerConfig, "/.well-known/oauth-protected-resource/mcp"},
+			resource("https://a.example.com/mcp", valid), resource("https://b.example.com/mcp", valid)}}, mcpauth.CodeInvalidServerConfig, "/.well-known/oauth-protected-resource/mcp"},
 		{"issuer over plain http on a public host", mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{
-			resource("https://api.example.com", mcpauth.Discover("http://idp.example.com", mcpauth.OIDC))}}, mcpauth.ErrInvalidServerConfig, "https is required"},
+			resource("https://api.example.com", mcpauth.Discover("http://idp.example.com", mcpauth.OIDC))}}, mcpauth.CodeInvalidServerConfig, "https is required"},
 		{"issuer with a query (RFC 8414 §2)", mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{
-			resource("https://api.example.com", mcpauth.Discover("https://idp.example.com/?tenant=1", mcpauth.OIDC))}}, mcpauth.ErrInvalidServerConfig, "query"},
+			resource("https://api.example.com", mcpauth.Discover("https://idp.example.com/?tenant=1", mcpauth.OIDC))}}, mcpauth.CodeInvalidServerConfig, "query"},
 		{"unknown server type", mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{
-			resource("https://api.example.com", mcpauth.Discover("https://idp.example.com", "saml"))}}, mcpauth.ErrInvalidServerConfig, "saml"},
+			resource("https://api.example.com", mcpauth.Discover("https://idp.example.com", "saml"))}}, mcpauth.CodeInvalidServerConfig, "saml"},
 		{"metadata whose issuer differs from the configured one", mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{
-			resource("https://api.example.com", mcpauth.AuthServer{Issuer: "https://other.example.com", Metadata: valid.Metadata})}}, mcpauth.ErrInvalidServerMetadata, "https://other.example.com"},
+			resource("https://api.example.com", mcpauth.AuthServer{Issuer: "https://other.example.com", Metadata: valid.Metadata})}}, mcpauth.CodeInvalidServerMetadata, "https://other.example.com"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -95,10 +90,6 @@ func TestReferenceBearerAuthConfiguration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	legacy, err := mcpauth.New(mcpauth.Config{Server: &valid, Logger: quietLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
 	cases := []struct {
 		name   string
 		auth   *mcpauth.Auth
@@ -109,8 +100,7 @@ func TestReferenceBearerAuthConfiguration(t *testing.T) {
 		{"PY-005 JS-008 JS-140 resource mode without resource", resourceMode, mcpauth.JWT(), mcpauth.BearerOptions{}, "Resource is required"},
 		{"PY-037 JS-077 JS-141 unknown resource", resourceMode, mcpauth.JWT(), mcpauth.BearerOptions{Resource: "https://api.example.com/unknown"}, `"https://api.example.com/unknown" is not a configured protected resource`},
 		{"PY-007 JS-007 resource mode with resource", resourceMode, mcpauth.JWT(), mcpauth.BearerOptions{Resource: "https://api.example.com"}, ""},
-		{"PY-006 JS-005 deprecated mode JWT without resource", legacy, mcpauth.JWT(), mcpauth.BearerOptions{}, ""},
-		{"PY-014 JS-006 deprecated mode custom verifier", legacy, mcpauth.VerifyFunc(referenceVerify), mcpauth.BearerOptions{}, ""},
+		{"PY-014 JS-006 custom verifier", resourceMode, mcpauth.VerifyFunc(referenceVerify), mcpauth.BearerOptions{Resource: "https://api.example.com"}, ""},
 		{"PY-008 JS-004 no verifier", resourceMode, nil, mcpauth.BearerOptions{Resource: "https://api.example.com"}, "no verifier"},
 		{"empty required scope", resourceMode, mcpauth.JWT(), mcpauth.BearerOptions{Resource: "https://api.example.com", RequiredScopes: []string{""}}, "empty scope"},
 		{"required scope with a quote", resourceMode, mcpauth.JWT(), mcpauth.BearerOptions{Resource: "https://api.example.com", RequiredScopes: []string{`a"b`}}, "quote"},
@@ -124,7 +114,7 @@ func TestReferenceBearerAuthConfiguration(t *testing.T) {
 				}
 				return
 			}
-			if !errors.Is(err, mcpauth.ErrInvalidServerConfig) || !strings.Contains(err.Error(), c.detail) {
+			if !errors.Is(err, mcpauth.CodeInvalidServerConfig) || !strings.Contains(err.Error(), c.detail) {
 				t.Fatalf("got %v, want invalid_server_config mentioning %q", err, c.detail)
 			}
 		})
@@ -137,10 +127,10 @@ func TestReferenceConfigurationWarnings(t *testing.T) {
 	noDCR := referenceServer("https://example.com")
 	noDCR.Metadata.RegistrationEndpoint = ""
 	var logs mcpauthtest.LogBuffer
-	if _, err := mcpauth.New(mcpauth.Config{Server: &noDCR, Logger: logs.Logger()}); err != nil {
+	if _, err := mcpauth.New(mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{{Resource: "https://api.example.com", AuthorizationServers: []mcpauth.AuthServer{noDCR}}}, Logger: logs.Logger()}); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"deprecated", "dynamic_registration_not_supported", "https://example.com"} {
+	for _, want := range []string{"dynamic_registration_not_supported", "https://example.com"} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("log lacks %q:\n%s", want, logs.String())
 		}
@@ -155,30 +145,12 @@ func TestReferenceConfigurationWarnings(t *testing.T) {
 	}
 }
 
-// PY-027 PY-028 JS-065 JS-083 JS-131: the deprecated mode serves the server's
-// metadata at /.well-known/oauth-authorization-server (PY-009/JS-009: and no
-// protected resource metadata); PY-038 JS-074 JS-075 JS-080 JS-081 JS-138
+// The deprecated authorization-server mode (PY-027 PY-028 JS-065 JS-083
+// JS-131) does not exist here (never released; see CHANGELOG). PY-038 JS-074 JS-075 JS-080 JS-081 JS-138
 // JS-139: resource mode serves one RFC 9728 document per resource (PY-010
 // JS-011: and no authorization server metadata).
 func TestReferenceMetadataRoutes(t *testing.T) {
 	valid := referenceServer("https://auth.example.com")
-	legacy, err := mcpauth.New(mcpauth.Config{Server: &valid, Logger: quietLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	legacyURL := mcpauthtest.Serve(t, legacy.MetadataHandler())
-	got := mcpauthtest.Send(t, http.MethodGet, legacyURL+"/.well-known/oauth-authorization-server")
-	wantDoc, _ := json.Marshal(valid.Metadata)
-	if got.Status != 200 || !jsonEqual(string(got.Body), string(wantDoc)) || got.Header.Get("Access-Control-Allow-Origin") != "*" {
-		t.Errorf("legacy GET: %d %s %v", got.Status, got.Body, got.Header)
-	}
-	if got := mcpauthtest.Send(t, http.MethodOptions, legacyURL+"/.well-known/oauth-authorization-server"); got.Status != 204 || len(got.Body) != 0 || got.Header.Get("Access-Control-Allow-Origin") != "*" {
-		t.Errorf("legacy OPTIONS: %d %q", got.Status, got.Body)
-	}
-	if got := mcpauthtest.Send(t, http.MethodGet, legacyURL+"/.well-known/oauth-protected-resource"); got.Status != 404 {
-		t.Errorf("legacy mode serves protected resource metadata: %d", got.Status)
-	}
-
 	auth2 := referenceServer("https://auth2.example.com")
 	resources, err := mcpauth.New(mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{
 		{Resource: "https://api.example.com/resource1", AuthorizationServers: []mcpauth.AuthServer{valid}, ScopesSupported: []string{"read:resource1", "write:resource1"}, BearerMethodsSupported: []string{"header"}},

@@ -44,7 +44,7 @@ func TestReferenceDiscoveryURL(t *testing.T) {
 		})
 	}
 	for _, bad := range []string{"https://e.com/p?x=1", "https://e.com/p#h", "not a url", "urn:example:x", "ftp://e.com"} {
-		if _, err := mcpauth.DiscoveryURL(bad, mcpauth.OIDC); !errors.Is(err, mcpauth.ErrInvalidServerConfig) {
+		if _, err := mcpauth.DiscoveryURL(bad, mcpauth.OIDC); !errors.Is(err, mcpauth.CodeInvalidServerConfig) {
 			t.Errorf("%q: got %v, want invalid_server_config (RFC 8414 §2: no query or fragment)", bad, err)
 		}
 	}
@@ -86,15 +86,15 @@ func TestReferenceFetchServerConfig(t *testing.T) {
 		{"PY-100 JS-109 OAuth with a path (RFC 8414 insertion)", mcpauth.OAuth, "/path", 200, minimalMetadata, "/.well-known/oauth-authorization-server/path", nil, ""},
 		{"PY-101 JS-110 OIDC at the root", mcpauth.OIDC, "", 200, minimalMetadata, "/.well-known/openid-configuration", nil, ""},
 		{"PY-102 JS-111 OIDC with a path (appended)", mcpauth.OIDC, "/path", 200, minimalMetadata, "/path/.well-known/openid-configuration", nil, ""},
-		{"PY-095 JS-104 OAuth 500", mcpauth.OAuth, "", 500, `{"error":"Internal Server Error"}`, "/.well-known/oauth-authorization-server", mcpauth.ErrFetchServerConfig, "500 Internal Server Error"},
-		{"PY-103 JS-112 OIDC 500", mcpauth.OIDC, "", 500, `{}`, "/.well-known/openid-configuration", mcpauth.ErrFetchServerConfig, "500 Internal Server Error"},
-		{"PY-096 JS-129 empty object", mcpauth.OAuth, "", 200, `{}`, "", mcpauth.ErrInvalidServerMetadata, "missing issuer"},
-		{"JS-105 null", mcpauth.OAuth, "", 200, `null`, "", mcpauth.ErrInvalidServerMetadata, "expected a JSON object"},
-		{"PY-097 JS-106 no response_types_supported", mcpauth.OAuth, "", 200, `{"issuer":"%s","authorization_endpoint":"%s/a","token_endpoint":"%s/t"}`, "", mcpauth.ErrInvalidServerMetadata, "response_types_supported"},
-		{"reference §12 HTML body", mcpauth.OAuth, "", 200, `<html>oops</html>`, "", mcpauth.ErrInvalidServerMetadata, "expected a JSON object"},
-		{"truncated JSON", mcpauth.OAuth, "", 200, `{"issuer":"%s","author`, "", mcpauth.ErrInvalidServerMetadata, ""},
+		{"PY-095 JS-104 OAuth 500", mcpauth.OAuth, "", 500, `{"error":"Internal Server Error"}`, "/.well-known/oauth-authorization-server", mcpauth.CodeFetchServerConfigError, "500 Internal Server Error"},
+		{"PY-103 JS-112 OIDC 500", mcpauth.OIDC, "", 500, `{}`, "/.well-known/openid-configuration", mcpauth.CodeFetchServerConfigError, "500 Internal Server Error"},
+		{"PY-096 JS-129 empty object", mcpauth.OAuth, "", 200, `{}`, "", mcpauth.CodeInvalidServerMetadata, "missing issuer"},
+		{"JS-105 null", mcpauth.OAuth, "", 200, `null`, "", mcpauth.CodeInvalidServerMetadata, "expected a JSON object"},
+		{"PY-097 JS-106 no response_types_supported", mcpauth.OAuth, "", 200, `{"issuer":"%s","authorization_endpoint":"%s/a","token_endpoint":"%s/t"}`, "", mcpauth.CodeInvalidServerMetadata, "response_types_supported"},
+		{"reference §12 HTML body", mcpauth.OAuth, "", 200, `<html>oops</html>`, "", mcpauth.CodeInvalidServerMetadata, "expected a JSON object"},
+		{"truncated JSON", mcpauth.OAuth, "", 200, `{"issuer":"%s","author`, "", mcpauth.CodeInvalidServerMetadata, ""},
 		{"PY-099 JS-108 discovered issuer with a trailing slash (the references accept it; RFC 8414 §3.3 does not)", mcpauth.OAuth, "", 200,
-			`{"issuer":"%s/","authorization_endpoint":"%s/a","token_endpoint":"%s/t","response_types_supported":["code"]}`, "", mcpauth.ErrInvalidServerMetadata, "RFC 8414 §3.3"},
+			`{"issuer":"%s/","authorization_endpoint":"%s/a","token_endpoint":"%s/t","response_types_supported":["code"]}`, "", mcpauth.CodeInvalidServerMetadata, "RFC 8414 §3.3"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -127,14 +127,14 @@ func TestFetchServerConfigLimits(t *testing.T) {
 		_, _ = w.Write([]byte(`{"issuer":"` + strings.Repeat("x", 2<<20) + `"}`))
 	}))
 	defer big.Close()
-	if _, err := mcpauth.FetchServerConfig(t.Context(), big.URL, mcpauth.OIDC); !errors.Is(err, mcpauth.ErrFetchServerConfig) || !strings.Contains(err.Error(), "limit") {
+	if _, err := mcpauth.FetchServerConfig(t.Context(), big.URL, mcpauth.OIDC); !errors.Is(err, mcpauth.CodeFetchServerConfigError) || !strings.Contains(err.Error(), "limit") {
 		t.Fatalf("oversized body: %v", err)
 	}
 	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
 	defer hang.Close()
 	start := time.Now()
 	_, err := mcpauth.FetchServerConfig(t.Context(), hang.URL, mcpauth.OIDC, mcpauth.FetchOptions{Timeout: 200 * time.Millisecond})
-	if !errors.Is(err, mcpauth.ErrFetchServerConfig) || time.Since(start) > 5*time.Second {
+	if !errors.Is(err, mcpauth.CodeFetchServerConfigError) || time.Since(start) > 5*time.Second {
 		t.Fatalf("hanging server: %v after %s", err, time.Since(start))
 	}
 }
@@ -292,7 +292,7 @@ func TestFetchJWKSAndIssuerMismatchDetails(t *testing.T) {
 	if !slices.Equal(byType["EC"], []string{"ES256"}) || !slices.Equal(byType["OKP"], []string{"EdDSA"}) || len(byType["RSA"]) != 1 {
 		t.Fatalf("algorithms: %v", byType)
 	}
-	if _, _, err := mcpauth.FetchJWKS(t.Context(), iss.URL()+"/nowhere"); !errors.Is(err, mcpauth.ErrFetchServerConfig) {
+	if _, _, err := mcpauth.FetchJWKS(t.Context(), iss.URL()+"/nowhere"); !errors.Is(err, mcpauth.CodeFetchServerConfigError) {
 		t.Fatalf("missing JWKS: %v", err)
 	}
 	mixup := mcpauthtest.MustNewIssuer(t, mcpauthtest.WithMetadata(func(m map[string]any) { m["issuer"] = "https://other.example.com" }))

@@ -122,7 +122,7 @@ func TestReferenceJWKSCachedPerIssuer(t *testing.T) {
 		t.Fatalf("JWKS fetched %d times, discovery %d times; want 1 and 1", iss.JWKSRequests(), iss.DiscoveryRequests())
 	}
 	stranger := mcpauthtest.MustNewIssuer(t)
-	if _, err := authenticate(b, "Bearer "+stranger.MustToken(t, map[string]any{"sub": "u", "aud": jwtResource})); !errors.Is(err, mcpauth.ErrInvalidIssuer) {
+	if _, err := authenticate(b, "Bearer "+stranger.MustToken(t, map[string]any{"sub": "u", "aud": jwtResource})); !errors.Is(err, mcpauth.CodeInvalidIssuer) {
 		t.Fatalf("got %v", err)
 	}
 	if stranger.JWKSRequests()+stranger.DiscoveryRequests() != 0 {

@@ -10,17 +10,31 @@ import (
 	"strings"
 )
 
-// ErrorResponse is the HTTP answer to a refused request: every adapter writes
-// exactly this, so all frameworks answer byte for byte the same.
-type ErrorResponse struct {
-	// Status is 401, 403, 500 or 503.
+// Response is an answer of the request flow ([Flow.Check]): the answer to a
+// refused request ([Bearer.ErrorResponse]) or one of the library's public
+// documents (the protected resource metadata). Every adapter writes exactly
+// this, so all frameworks answer byte for byte the same, and reads the code
+// and description from its fields, never from the body.
+type Response struct {
+	// Status is 401, 403, 500 or 503 for a refusal; 200, 204 or 405 for a
+	// metadata route.
 	Status int
-	// Header holds Content-Type, Cache-Control and, as the case needs,
-	// WWW-Authenticate and Retry-After. [Bearer.WriteError] also sets
-	// Content-Length to len(Body); adapters do the same.
+	// Header holds, for a refusal, Content-Type, Cache-Control and, as the
+	// case needs, WWW-Authenticate and Retry-After; for a metadata route,
+	// its Content-Type, Cache-Control and CORS headers. [Response.Write]
+	// also sets Content-Length to len(Body) when the status allows a body;
+	// adapters do the same.
 	Header http.Header
-	// Body is the JSON body.
+	// Body is the JSON body (none in the answer to a HEAD request, whose
+	// Header then has the Content-Length of the GET's body).
 	Body []byte
+	// Code is the refusal's code, the body's "error" member (a bearer code,
+	// "temporarily_unavailable" or "server_error"); empty for a metadata
+	// route.
+	Code Code
+	// Description is the body's "error_description"; empty for a metadata
+	// route.
+	Description string
 }
 
 // errorBody is the JSON body: the reference libraries' keys, in their order.
@@ -33,8 +47,8 @@ type errorBody struct {
 
 // Status codes and descriptions of server-side failures.
 const (
-	serverErrorCode        = "server_error"
-	serverErrorDescription = "An error occurred with the authorization server."
+	serverErrorCode        Code = "server_error"
+	serverErrorDescription      = "An error occurred with the authorization server."
 )
 
 // ErrorResponse maps err, as returned by [Bearer.Authenticate], to its HTTP
@@ -56,9 +70,9 @@ const (
 // The body is {"error": code, "error_description": text}; a "cause" object is
 // added only with BearerOptions.ShowErrorDetails and never holds the token or
 // its claims.
-func (b *Bearer) ErrorResponse(err error) ErrorResponse {
-	var e *Error
-	if !errors.As(err, &e) || !e.Code.isBearerCode() {
+func (b *Bearer) ErrorResponse(err error) Response {
+	e, ok := asError(err)
+	if !ok || !e.Code.isBearerCode() {
 		return serverErrorResponse(err, b.opts.ShowErrorDetails, b.secret(err))
 	}
 	body := errorBody{Error: string(e.Code), ErrorDescription: e.describe()}
@@ -72,14 +86,14 @@ func (b *Bearer) ErrorResponse(err error) ErrorResponse {
 	}
 	hdr := jsonHeader()
 	hdr.Set("WWW-Authenticate", b.challenge(e))
-	return ErrorResponse{Status: status, Header: hdr, Body: marshalBody(body)}
+	return Response{Status: status, Header: hdr, Body: marshalBody(body), Code: e.Code, Description: body.ErrorDescription}
 }
 
 // challenge renders the WWW-Authenticate value for e.
 func (b *Bearer) challenge(e *Error) string {
-	var c Challenge
+	var c challengeBuilder
 	c.Set("realm", b.opts.Realm)
-	code := e.Code.RFC6750()
+	code := e.Code.rfc6750()
 	if b.opts.LibraryErrorCodes && e.Code != CodeMissingAuthHeader {
 		code = string(e.Code)
 	}
@@ -147,23 +161,36 @@ func (e *tokenBearingError) scrub(s string) string {
 }
 
 // serverErrorResponse is the 500 (or 503) answer to a server-side failure.
-func serverErrorResponse(err error, details bool, scrub func(string) string) ErrorResponse {
+func serverErrorResponse(err error, details bool, scrub func(string) string) Response {
 	hdr := jsonHeader()
-	var e *Error
-	if errors.As(err, &e) && e.Code == CodeServerUnavailable {
+	if e, ok := asError(err); ok && e.Code == CodeServerUnavailable {
 		secs := int64(math.Ceil(e.RetryAfter.Seconds()))
 		hdr.Set("Retry-After", strconv.FormatInt(max(secs, 1), 10))
 		body := errorBody{Error: string(CodeServerUnavailable), ErrorDescription: e.describe()}
 		if details && e.Err != nil {
 			body.Cause = innerCause(e.Err, scrub)
 		}
-		return ErrorResponse{Status: http.StatusServiceUnavailable, Header: hdr, Body: marshalBody(body)}
+		return Response{Status: http.StatusServiceUnavailable, Header: hdr, Body: marshalBody(body), Code: CodeServerUnavailable, Description: body.ErrorDescription}
 	}
-	body := errorBody{Error: serverErrorCode, ErrorDescription: serverErrorDescription}
+	body := errorBody{Error: string(serverErrorCode), ErrorDescription: serverErrorDescription}
 	if details {
 		body.Cause = innerCause(err, scrub)
 	}
-	return ErrorResponse{Status: http.StatusInternalServerError, Header: hdr, Body: marshalBody(body)}
+	return Response{Status: http.StatusInternalServerError, Header: hdr, Body: marshalBody(body), Code: serverErrorCode, Description: serverErrorDescription}
+}
+
+// asError returns the *Error err is or wraps, or one for the Code err is or
+// wraps.
+func asError(err error) (*Error, bool) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e, true
+	}
+	var c Code
+	if errors.As(err, &c) {
+		return &Error{Code: c}, true
+	}
+	return nil, false
 }
 
 // innerCause is the "cause" of a server-side failure: the inner error's own
@@ -178,7 +205,7 @@ func innerCause(err error, scrub func(string) string) any {
 	if errors.As(err, &e) {
 		return cause{string(e.Code), e.describe(), scrub(e.Detail)}
 	}
-	return cause{Error: serverErrorCode, ErrorDescription: scrub(err.Error())}
+	return cause{Error: string(serverErrorCode), ErrorDescription: scrub(err.Error())}
 }
 
 // jsonHeader returns the headers every error response has.
@@ -216,19 +243,25 @@ func (b *Bearer) WriteError(w http.ResponseWriter, err error) {
 	b.ErrorResponse(err).Write(w)
 }
 
-// Write writes the answer to w: its headers, Content-Length, the status and
-// the body.
-func (resp ErrorResponse) Write(w http.ResponseWriter) {
-	writeErrorResponse(w, resp)
-}
-
-// writeErrorResponse writes resp to w.
-func writeErrorResponse(w http.ResponseWriter, resp ErrorResponse) {
+// Write writes the answer to w: its headers, Content-Length (unless Header
+// has one or the status forbids a body: 1xx, 204, 304), the status and the
+// body.
+func (resp Response) Write(w http.ResponseWriter) {
 	hdr := w.Header()
 	for k, v := range resp.Header {
 		hdr[k] = v
 	}
-	hdr.Set("Content-Length", strconv.Itoa(len(resp.Body)))
+	if _, set := resp.Header["Content-Length"]; !set && resp.bodyAllowed() {
+		hdr.Set("Content-Length", strconv.Itoa(len(resp.Body)))
+	}
 	w.WriteHeader(resp.Status)
-	_, _ = w.Write(resp.Body)
+	if len(resp.Body) > 0 {
+		_, _ = w.Write(resp.Body)
+	}
+}
+
+// bodyAllowed reports whether the status allows a body and a Content-Length
+// (RFC 9110 §6.4.1, §8.6): not 1xx, 204 or 304.
+func (resp Response) bodyAllowed() bool {
+	return resp.Status >= 200 && resp.Status != http.StatusNoContent && resp.Status != http.StatusNotModified
 }

@@ -99,7 +99,7 @@ func TestTokenCache(t *testing.T) {
 		b, _, obs := cacheSetup(t, iss, BearerOptions{RequiredScopes: []string{"admin"}})
 		tok := iss.MustToken(t, claims("bob", time.Hour, "read"))
 		for range 2 {
-			if _, err := b.Authenticate(context.Background(), "Bearer "+tok); !errors.Is(err, ErrMissingRequiredScopes) {
+			if _, err := b.Authenticate(context.Background(), "Bearer "+tok); !errors.Is(err, CodeMissingRequiredScopes) {
 				t.Fatalf("got %v", err)
 			}
 		}
@@ -113,7 +113,7 @@ func TestTokenCache(t *testing.T) {
 		other := mcpauthtest.MustNewIssuer(t)
 		forged := other.MustToken(t, map[string]any{"iss": iss.URL(), "sub": "mallory", "aud": cacheResource})
 		for range 2 {
-			if _, err := b.Authenticate(context.Background(), "Bearer "+forged); !errors.Is(err, ErrInvalidToken) {
+			if _, err := b.Authenticate(context.Background(), "Bearer "+forged); !errors.Is(err, CodeInvalidToken) {
 				t.Fatalf("got %v", err)
 			}
 		}
@@ -129,7 +129,7 @@ func TestTokenCache(t *testing.T) {
 			t.Fatal(err)
 		}
 		clock.Add(31 * time.Second)
-		if _, err := b.Authenticate(context.Background(), "Bearer "+tok); !errors.Is(err, ErrInvalidToken) {
+		if _, err := b.Authenticate(context.Background(), "Bearer "+tok); !errors.Is(err, CodeInvalidToken) {
 			t.Fatalf("expired token accepted: %v", err)
 		}
 		if obs.hits.Load() != 0 {
@@ -164,7 +164,7 @@ func TestTokenCache(t *testing.T) {
 		}
 		rotating.RemoveKey(old)
 		clock.Add(DefaultKeyRefreshInterval + time.Second) // the key set expires: the next request refreshes it
-		if _, err := b.Authenticate(context.Background(), "Bearer "+tok); !errors.Is(err, ErrInvalidToken) {
+		if _, err := b.Authenticate(context.Background(), "Bearer "+tok); !errors.Is(err, CodeInvalidToken) {
 			t.Fatalf("token of a removed key accepted: %v", err)
 		}
 		if obs.hits.Load() != 0 || obs.refreshes.Load() < 2 {

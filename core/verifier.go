@@ -14,7 +14,7 @@ type Verifier interface {
 }
 
 // VerifyFunc verifies a token itself and describes it. To refuse the token,
-// return an error that wraps [ErrInvalidToken] (or any *Error with a bearer
+// return an error that wraps [CodeInvalidToken] (or any *Error with a bearer
 // code); any other error is taken as a failure of the verifier itself and
 // answered with 500. The returned AuthInfo still goes through the issuer
 // (one of the resource's authorization servers), audience and scope checks

@@ -103,7 +103,7 @@ func decodeSeen(t *testing.T, a mcpauthtest.Response) seen {
 
 // expectedRefusal is core's answer to the request with these Authorization
 // values: what every adapter must write, byte for byte.
-func expectedRefusal(t *testing.T, b *mcpauth.Bearer, auth ...string) mcpauth.ErrorResponse {
+func expectedRefusal(t *testing.T, b *mcpauth.Bearer, auth ...string) mcpauth.Response {
 	t.Helper()
 	_, err := b.Authenticate(t.Context(), auth...)
 	if err == nil {
@@ -115,7 +115,7 @@ func expectedRefusal(t *testing.T, b *mcpauth.Bearer, auth ...string) mcpauth.Er
 // checkRefusal compares an answer with core's ErrorResponse: the status,
 // every header of resp.Header with exactly its values, no header beyond
 // those and the ones net/http's server itself adds, and the body bytes.
-func checkRefusal(t *testing.T, got mcpauthtest.Response, want mcpauth.ErrorResponse) {
+func checkRefusal(t *testing.T, got mcpauthtest.Response, want mcpauth.Response) {
 	t.Helper()
 	if got.Status != want.Status {
 		t.Errorf("status %d, want %d", got.Status, want.Status)

@@ -283,19 +283,19 @@ func TestErrorHandler(t *testing.T) {
 		body      string
 		exactCore bool // the answer must be core's ErrorResponse
 	}{
-		{"own answer, no credentials", "/teapot", nil, 418, mcpauth.ErrMissingAuthHeader, "refused: missing_auth_header on /teapot", false},
-		{"own answer, bad token", "/teapot", []string{"Bearer abc.def"}, 418, mcpauth.ErrInvalidToken, "refused: invalid_token on /teapot", false},
-		{"own answer, missing scope", "/teapot", []string{"Bearer " + noScope}, 418, mcpauth.ErrMissingRequiredScopes, "refused: missing_required_scopes on /teapot", false},
+		{"own answer, no credentials", "/teapot", nil, 418, mcpauth.CodeMissingAuthHeader, "refused: missing_auth_header on /teapot", false},
+		{"own answer, bad token", "/teapot", []string{"Bearer abc.def"}, 418, mcpauth.CodeInvalidToken, "refused: invalid_token on /teapot", false},
+		{"own answer, missing scope", "/teapot", []string{"Bearer " + noScope}, 418, mcpauth.CodeMissingRequiredScopes, "refused: missing_required_scopes on /teapot", false},
 		{"own answer not used on success", "/teapot", []string{"Bearer " + valid}, 200, nil, "", false},
-		{"hand-over, no credentials", "/handover", nil, 401, mcpauth.ErrMissingAuthHeader, "", true},
-		{"hand-over, bad format", "/handover", []string{"Token x"}, 401, mcpauth.ErrInvalidAuthHeaderFormat, "", true},
-		{"hand-over, missing scope", "/handover", []string{"Bearer " + noScope}, 403, mcpauth.ErrMissingRequiredScopes, "", true},
+		{"hand-over, no credentials", "/handover", nil, 401, mcpauth.CodeMissingAuthHeader, "", true},
+		{"hand-over, bad format", "/handover", []string{"Token x"}, 401, mcpauth.CodeInvalidAuthHeaderFormat, "", true},
+		{"hand-over, missing scope", "/handover", []string{"Bearer " + noScope}, 403, mcpauth.CodeMissingRequiredScopes, "", true},
 		{"hand-over not used on success", "/handover", []string{"Bearer " + valid}, 200, nil, "", false},
 		{"not called when Optional lets an anonymous request through", "/optional", nil, 200, nil, "", false},
-		{"called when Optional refuses a bad token", "/optional", []string{"Bearer abc.def"}, 401, mcpauth.ErrInvalidToken, "", true},
+		{"called when Optional refuses a bad token", "/optional", []string{"Bearer abc.def"}, 401, mcpauth.CodeInvalidToken, "", true},
 		{"not called for a skipped request", "/skipped", []string{"Bearer abc.def"}, 200, nil, "", false},
 		{"ErrorHandler(nil) restores the default", "/reset", nil, 401, nil, "", true},
-		{"the last ErrorHandler wins", "/last", nil, 418, mcpauth.ErrMissingAuthHeader, "refused: missing_auth_header on /last", false},
+		{"the last ErrorHandler wins", "/last", nil, 418, mcpauth.CodeMissingAuthHeader, "refused: missing_auth_header on /last", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			mu.Lock()
@@ -613,24 +613,6 @@ func TestRegisterMetadata(t *testing.T) {
 			t.Errorf("Allow %q, want GET, HEAD and OPTIONS", got)
 		}
 	})
-}
-
-// TestRegisterMetadataLegacy: the deprecated single-server mode's route.
-func TestRegisterMetadataLegacy(t *testing.T) {
-	iss := mcpauthtest.MustNewIssuer(t)
-	server := mcpauth.Discover(iss.URL(), mcpauth.OIDC)
-	auth, err := mcpauth.New(mcpauth.Config{Server: &server, Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := chi.NewRouter()
-	mcpchi.RegisterMetadata(r, auth)
-	base := mcpauthtest.Serve(t, r)
-	a := mcpauthtest.Send(t, http.MethodGet, base+mcpauth.OAuthWellKnownPath)
-	var doc map[string]any
-	if a.Status != http.StatusOK || json.Unmarshal(a.Body, &doc) != nil || doc["issuer"] != iss.URL() {
-		t.Errorf("status %d, body %s; want the issuer's metadata", a.Status, a.Body)
-	}
 }
 
 // TestWiringMistakesPanicEarly: nil arguments are refused when the routes

@@ -305,7 +305,7 @@ func TestErrorHandler(t *testing.T) {
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		if len(appErrors) != 1 || !errors.Is(appErrors[0], mcpauth.ErrMissingAuthHeader) {
+		if len(appErrors) != 1 || !errors.Is(appErrors[0], mcpauth.CodeMissingAuthHeader) {
 			t.Errorf("app handler errors %v", appErrors)
 		}
 	})
@@ -338,7 +338,7 @@ func TestErrorHandler(t *testing.T) {
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		if len(seen) != n+1 || !errors.Is(seen[n], mcpauth.ErrInvalidToken) {
+		if len(seen) != n+1 || !errors.Is(seen[n], mcpauth.CodeInvalidToken) {
 			t.Errorf("handler calls %d -> %d: %v", n, len(seen), seen[n:])
 		}
 	})
@@ -422,7 +422,7 @@ func bearers(t *testing.T, env *env) map[string]*mcpauth.Bearer {
 		case "unavailable":
 			return nil, &mcpauth.Error{Code: mcpauth.CodeServerUnavailable, RetryAfter: 7 * time.Second, Detail: "introspection endpoint down"}
 		}
-		return nil, fmt.Errorf("unknown token: %w", mcpauth.ErrInvalidToken)
+		return nil, fmt.Errorf("unknown token: %w", mcpauth.CodeInvalidToken)
 	})
 	return map[string]*mcpauth.Bearer{
 		"/jwt":            env.bearer,
@@ -518,17 +518,17 @@ func TestPassErrors(t *testing.T) {
 				if resp.Status != want.Status {
 					t.Errorf("status %d, want %d", resp.Status, want.Status)
 				}
-				// The challenge headers are the core's, Content-Type is echo's
-				// (the same value).
+				// Every header of the core answer is handed over (echo's c.JSON
+				// sets the same Content-Type).
 				for _, k := range []string{"WWW-Authenticate", "Retry-After", "Cache-Control", "Content-Type"} {
 					if !slices.Equal(resp.Header.Values(k), want.Header.Values(k)) {
 						t.Errorf("header %s = %q, want %q", k, resp.Header.Values(k), want.Header.Values(k))
 					}
 				}
-				// The body is the core body's members re-encoded by
-				// encoding/json (keys sorted, HTML characters escaped) plus a
+				// The body is the core body compacted again by encoding/json
+				// (keys in the same order, HTML characters escaped) plus a
 				// newline: the same JSON value, not the same bytes.
-				if wantBody := reencode(t, want.Body) + "\n"; string(resp.Body) != wantBody {
+				if wantBody := htmlEscaped(t, want.Body) + "\n"; string(resp.Body) != wantBody {
 					t.Errorf("body\n got %q\nwant %q", resp.Body, wantBody)
 				}
 				if reencode(t, resp.Body) != reencode(t, want.Body) {
@@ -576,9 +576,9 @@ func TestPassErrors(t *testing.T) {
 			{"HTML characters are escaped", "/jwt", "Basic x",
 				"{\"error\":\"invalid_auth_header_format\",\"error_description\":\"Invalid `Authorization` header format. Expected 'Bearer <token>'.\"}",
 				"{\"error\":\"invalid_auth_header_format\",\"error_description\":\"Invalid `Authorization` header format. Expected 'Bearer \\u003ctoken\\u003e'.\"}\n"},
-			{"keys are sorted", "/details", "Bearer " + readOnly,
+			{"keys keep core's order", "/details", "Bearer " + readOnly,
 				`{"error":"missing_required_scopes","error_description":"The token does not contain the necessary scopes for this request.","cause":{"missing_scopes":["read"]},"missing_scopes":["read"]}`,
-				`{"cause":{"missing_scopes":["read"]},"error":"missing_required_scopes","error_description":"The token does not contain the necessary scopes for this request.","missing_scopes":["read"]}` + "\n"},
+				`{"error":"missing_required_scopes","error_description":"The token does not contain the necessary scopes for this request.","cause":{"missing_scopes":["read"]},"missing_scopes":["read"]}` + "\n"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				b := bs[tc.path]
@@ -632,7 +632,7 @@ func TestPassErrors(t *testing.T) {
 				errors.As(s.he.Internal, &s.viaIntern)
 			}
 			errors.As(err, &s.viaErr)
-			s.isMissing = errors.Is(err, mcpauth.ErrMissingAuthHeader)
+			s.isMissing = errors.Is(err, mcpauth.CodeMissingAuthHeader)
 			got <- s
 			_ = c.NoContent(http.StatusTeapot)
 		}
@@ -649,9 +649,9 @@ func TestPassErrors(t *testing.T) {
 		if s.he == nil || s.he.Code != 401 {
 			t.Fatalf("HTTPError %+v", s.he)
 		}
-		msg, ok := s.he.Message.(map[string]any)
-		if !ok || msg["error"] != "missing_auth_header" || msg["error_description"] == "" {
-			t.Errorf("Message %#v", s.he.Message)
+		want := env.bearer.ErrorResponse(mcpauth.CodeMissingAuthHeader)
+		if msg, ok := s.he.Message.(json.RawMessage); !ok || string(msg) != string(want.Body) {
+			t.Errorf("Message %#v, want the core body as a json.RawMessage", s.he.Message)
 		}
 		if s.viaIntern == nil || s.viaIntern.Code != mcpauth.CodeMissingAuthHeader || s.viaErr != s.viaIntern || !s.isMissing {
 			t.Errorf("errors.As through Internal %v, through the error %v, errors.Is %v", s.viaIntern, s.viaErr, s.isMissing)
@@ -659,8 +659,21 @@ func TestPassErrors(t *testing.T) {
 	})
 }
 
-// reencode decodes a JSON object into a map and encodes it again, as echo's
-// DefaultHTTPErrorHandler does with a map Message.
+// htmlEscaped is body compacted by encoding/json with HTML escaping, as
+// echo's DefaultHTTPErrorHandler writes a json.Marshaler Message.
+func htmlEscaped(t *testing.T, body []byte) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := json.Compact(&b, body); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	json.HTMLEscape(&out, b.Bytes())
+	return out.String()
+}
+
+// reencode decodes a JSON object into a map and encodes it again: two bodies
+// with the same reencode hold the same JSON value.
 func reencode(t *testing.T, body []byte) string {
 	t.Helper()
 	var m map[string]any

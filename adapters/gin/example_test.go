@@ -61,7 +61,7 @@ func ExampleErrorHandler() {
 	var bearer *mcpauth.Bearer // from auth.BearerAuth
 	mw := mcpgin.BearerAuth(bearer, mcpgin.ErrorHandler(func(c *gin.Context, err error) {
 		log.Printf("refused %s %s: %v", c.Request.Method, c.Request.URL.Path, err)
-		mcpgin.WriteError(c, bearer, err)
+		mcpgin.WriteError(c, bearer.ErrorResponse(err))
 	}))
 	r := gin.New()
 	r.Any("/mcp", mw, gin.WrapH(mcpHandler))

@@ -60,7 +60,7 @@ func newFixture(t testing.TB) *fixture {
 		case "down":
 			return nil, &mcpauth.Error{Code: mcpauth.CodeServerUnavailable, RetryAfter: 7 * time.Second}
 		}
-		return nil, errors.Join(errors.New("unknown token"), mcpauth.ErrInvalidToken)
+		return nil, errors.Join(errors.New("unknown token"), mcpauth.CodeInvalidToken)
 	}), mcpauth.BearerOptions{Resource: resource, RequiredScopes: []string{"read"}})
 	if err != nil {
 		t.Fatal(err)

@@ -230,7 +230,7 @@ func TestErrorHandler(t *testing.T) {
 		{
 			name: "custom answer, chain aborted without calling Abort",
 			handler: func(c *gin.Context, err error) {
-				c.String(http.StatusTeapot, "refused: %v", errors.Is(err, mcpauth.ErrMissingAuthHeader))
+				c.String(http.StatusTeapot, "refused: %v", errors.Is(err, mcpauth.CodeMissingAuthHeader))
 			},
 			status: http.StatusTeapot, body: "refused: true",
 		},
@@ -249,7 +249,7 @@ func TestErrorHandler(t *testing.T) {
 					c.String(http.StatusInternalServerError, "got %v", err)
 					return
 				}
-				mcpgin.WriteError(c, f.bearer, err)
+				mcpgin.WriteError(c, f.bearer.ErrorResponse(err))
 			},
 			auth: bearerAuth("abc.def"), status: 401, body: "core",
 		},
@@ -446,7 +446,7 @@ func TestDefaultModeLeavesErrorRenderersAlone(t *testing.T) {
 	r.GET("/mcp", mcpgin.BearerAuth(f.bearer), observe)
 	base := mcpauthtest.Serve(t, r)
 	resp := mcpauthtest.Send(t, http.MethodGet, base+"/mcp")
-	want := f.bearer.ErrorResponse(mcpauth.ErrMissingAuthHeader)
+	want := f.bearer.ErrorResponse(mcpauth.CodeMissingAuthHeader)
 	if resp.Status != want.Status || string(resp.Body) != string(want.Body) {
 		t.Errorf("answer %d %s, want core's %d %s", resp.Status, resp.Body, want.Status, want.Body)
 	}
@@ -549,7 +549,7 @@ func TestRefusalIsCoreAnswerByteForByte(t *testing.T) {
 }
 
 // checkCoreAnswer compares resp with core's ErrorResponse.
-func checkCoreAnswer(t *testing.T, resp mcpauthtest.Response, want mcpauth.ErrorResponse, method string) {
+func checkCoreAnswer(t *testing.T, resp mcpauthtest.Response, want mcpauth.Response, method string) {
 	t.Helper()
 	if resp.Status != want.Status {
 		t.Errorf("status %d, want %d", resp.Status, want.Status)

@@ -1,7 +1,6 @@
 package mcpgin_test
 
 import (
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -91,23 +90,5 @@ func TestRegisterMetadata(t *testing.T) {
 				t.Errorf("/mcp without credentials: %d, want 401", r.Status)
 			}
 		})
-	}
-}
-
-// The deprecated single-server mode registers the authorization server
-// metadata route instead.
-func TestRegisterMetadataLegacyMode(t *testing.T) {
-	iss := mcpauthtest.MustNewIssuer(t)
-	server := mcpauth.Discover(iss.URL(), mcpauth.OIDC)
-	auth, err := mcpauth.New(mcpauth.Config{Server: &server, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := gin.New()
-	mcpgin.RegisterMetadata(r, auth)
-	base := mcpauthtest.Serve(t, r)
-	resp := mcpauthtest.Send(t, http.MethodGet, base+mcpauth.OAuthWellKnownPath)
-	if resp.Status != http.StatusOK || !strings.Contains(string(resp.Body), `"issuer":"`+iss.URL()+`"`) {
-		t.Errorf("legacy metadata: %d %s", resp.Status, resp.Body)
 	}
 }

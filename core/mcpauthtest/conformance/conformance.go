@@ -154,7 +154,7 @@ func Run(t *testing.T, framework string, serve func(t *testing.T, app App) (base
 		case customWrongIssuer:
 			return &mcpauth.AuthInfo{Issuer: "https://evil.example.com", Subject: "custom-user", Scopes: []string{"read"}, Audience: []string{Resource}}, nil
 		}
-		return nil, errors.Join(errors.New("unknown custom token"), mcpauth.ErrInvalidToken)
+		return nil, errors.Join(errors.New("unknown custom token"), mcpauth.CodeInvalidToken)
 	}), mcpauth.BearerOptions{Resource: Resource, RequiredScopes: []string{"read"}})
 	if err != nil {
 		t.Fatalf("%s: building the suite's custom Bearer: %v", framework, err)

@@ -93,7 +93,7 @@ func fetchDiscovery(ctx context.Context, o Options, issuer string, typ mcpauth.S
 		a.doc = &discovered{typ: typ, url: a.url, metadata: *as.Metadata}
 		a.doc.raw, _ = decodeObject(capture.body.Bytes())
 		return a
-	case !errors.Is(err, mcpauth.ErrInvalidServerMetadata):
+	case !errors.Is(err, mcpauth.CodeInvalidServerMetadata):
 		// Not reachable, not 2xx, or too large.
 		a.fail = describe(err)
 		return a

@@ -1,0 +1,129 @@
+package mcpauth
+
+import (
+	"context"
+	"errors"
+	"net/http"
+)
+
+// Request is what the request flow ([Flow.Check]) needs to know of an HTTP
+// request. Adapters fill it from their framework's request (net/http code
+// uses [HTTPRequest]); nothing in it is kept after Check returns, except the
+// token, inside the AuthInfo.
+type Request struct {
+	// Method is the HTTP method.
+	Method string
+	// Path is the decoded URL path (url.URL.Path, not EscapedPath): the
+	// library's public routes are matched on it.
+	Path string
+	// Authorization holds every value of the Authorization header, in order
+	// (two values are refused: a request must not carry two credentials).
+	Authorization []string
+	// PreflightMethod is the Access-Control-Request-Method header of an
+	// OPTIONS request: set, it makes the request a CORS preflight.
+	PreflightMethod string
+	// PreflightHeaders is the Access-Control-Request-Headers header of an
+	// OPTIONS request, echoed by the metadata routes' preflight answer.
+	PreflightHeaders string
+	// Skip is the adapter's Skipper verdict: true lets the request through
+	// unchecked, with no AuthInfo (the library's public routes are still
+	// answered).
+	Skip bool
+}
+
+// HTTPRequest returns the Request of a net/http request, with Skip false.
+func HTTPRequest(r *http.Request) Request {
+	req := Request{Method: r.Method, Path: r.URL.Path, Authorization: r.Header.Values("Authorization")}
+	if r.Method == http.MethodOptions {
+		req.PreflightMethod = r.Header.Get("Access-Control-Request-Method")
+		req.PreflightHeaders = r.Header.Get("Access-Control-Request-Headers")
+	}
+	return req
+}
+
+// Outcome is the decision of [Flow.Check], exactly one of:
+//
+//   - Response != nil: answer with Response (write it as it is) and do not
+//     call the next handler. Err is the refusal when the Response is one
+//     (for an error hook); Err is nil when the Response is one of the
+//     library's public documents, which is never handed to an error hook;
+//   - Info != nil: the caller is authenticated: store Info (the framework's
+//     way and with [WithAuthInfo]) and call the next handler;
+//   - both nil: call the next handler without an AuthInfo (a skipped
+//     request, a CORS preflight, or an anonymous request with
+//     [Flow.Optional]).
+type Outcome struct {
+	Info     *AuthInfo
+	Response *Response
+	Err      error
+}
+
+// Flow is the one request flow of this library: [Bearer.Middleware] and
+// every framework adapter call Check and only translate the request in and
+// the Outcome out, so that all of them decide and answer alike. The zero
+// value of each option is the secure default.
+type Flow struct {
+	// Bearer checks the credentials; required.
+	Bearer *Bearer
+	// Optional lets a request WITHOUT credentials (no Authorization header,
+	// or an empty one) through with no AuthInfo, for routes that also serve
+	// anonymous callers. A request that sends credentials must send valid
+	// ones. Default false: 401.
+	Optional bool
+	// AuthenticatePreflight checks CORS preflights (OPTIONS with an
+	// Access-Control-Request-Method header) like any request, so they get
+	// 401. By default (false) a preflight is passed, unauthenticated and
+	// with no AuthInfo, to the next handler: the application's CORS handling.
+	//
+	// Why passing is safe: a browser sends a preflight without credentials
+	// (Fetch standard: never the Authorization header) before a
+	// cross-origin request that carries them; answering it 401 makes every
+	// browser-based MCP client fail before it can send its token. The
+	// preflight itself reads nothing: the real request that follows is
+	// checked as usual. What the next handler does with an OPTIONS request
+	// is the application's: a CORS middleware answers it (204 and the
+	// Access-Control-Allow-* headers the application allows); without one,
+	// the framework's router answers (404 or 405, or the route's handler for
+	// a route that takes OPTIONS: such a handler must not serve data to an
+	// OPTIONS request it did not expect, or set this option).
+	AuthenticatePreflight bool
+}
+
+// Check decides what to do with req, in this order:
+//
+//  1. the library's own public routes (the protected resource metadata of
+//     every resource of the [Auth] the Bearer comes from, as
+//     [Auth.MetadataRoutes], matched on the decoded path) are answered
+//     here with their document, whatever the method, Skip or the
+//     credentials: such a route is never behind authentication, whatever
+//     the registration order of routes and middleware, and a catch-all
+//     route of the application is never reached through it;
+//  2. req.Skip passes the request with no AuthInfo;
+//  3. a CORS preflight passes with no AuthInfo (unless
+//     AuthenticatePreflight);
+//  4. the credentials are checked with [Bearer.Authenticate]: accepted,
+//     the Outcome has the AuthInfo; refused, it has the answer of
+//     [Bearer.ErrorResponse] and the error, except that with Optional a
+//     request without credentials passes with no AuthInfo.
+func (f Flow) Check(ctx context.Context, req Request) Outcome {
+	b := f.Bearer
+	if doc, ok := b.public[req.Path]; ok {
+		resp := documentResponse(req.Method, req.PreflightHeaders, doc)
+		return Outcome{Response: &resp}
+	}
+	if req.Skip {
+		return Outcome{}
+	}
+	if req.PreflightMethod != "" && req.Method == http.MethodOptions && !f.AuthenticatePreflight {
+		return Outcome{}
+	}
+	info, err := b.Authenticate(ctx, req.Authorization...)
+	if err != nil {
+		if f.Optional && errors.Is(err, CodeMissingAuthHeader) {
+			return Outcome{}
+		}
+		resp := b.ErrorResponse(err)
+		return Outcome{Response: &resp, Err: err}
+	}
+	return Outcome{Info: info}
+}
