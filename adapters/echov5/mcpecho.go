@@ -1,10 +1,6 @@
 package mcpecho
 
 import (
-	"errors"
-	"net/http"
-	"strconv"
-
 	"github.com/labstack/echo/v5"
 	"github.com/labstack/echo/v5/middleware"
 
@@ -13,140 +9,154 @@ import (
 
 // ContextKey is the key under which BearerAuth stores the caller's
 // *mcpauth.AuthInfo in the echo.Context (c.Set / c.Get). Prefer [AuthInfo],
-// which also looks in the request's context.Context.
+// which also looks in the request's context.Context. It is a plain string
+// because echo.Context.Set takes only strings; mcpgin and mcpfiber, whose
+// frameworks take any key, use a constant of an unexported type with the
+// same text.
 const ContextKey = "mcpauth.authinfo"
 
-// Option tunes [BearerAuth].
+// Option tunes [BearerAuth]. The options have the same names and meaning in
+// every mcpauth adapter (mcpgin, mcpecho, mcpfiber, mcpchi and core's
+// net/http Middleware). Nil options are ignored; an option given twice: the
+// last one wins.
 type Option func(*config)
 
 type config struct {
-	optional   bool
-	skipper    middleware.Skipper
-	onError    func(c *echo.Context, err error) error
-	passErrors bool
+	flow    mcpauth.Flow
+	skipper middleware.Skipper
+	onError func(c *echo.Context, err error) error
+	pass    bool
 }
 
-// Optional lets requests without an Authorization header through without an
-// AuthInfo (for routes that serve anonymous callers too). A request that
-// sends credentials must still send valid ones: a bad header or token is
-// refused. Default: a request without credentials is refused with 401.
+// Optional lets requests without credentials (no Authorization header, or an
+// empty one) through without an AuthInfo (for routes that serve anonymous
+// callers too). A request that sends credentials must still send valid
+// ones: a bad header or token is refused. Default: off (401).
 func Optional() Option {
-	return func(c *config) { c.optional = true }
+	return func(c *config) { c.flow.Optional = true }
+}
+
+// AuthenticatePreflight checks CORS preflights (OPTIONS with
+// Access-Control-Request-Method) like any request, so they get 401. Default:
+// off, a preflight goes on (next) without an AuthInfo to the application's
+// CORS handling (echo's middleware.CORS answers it); see
+// mcpauth.Flow.AuthenticatePreflight for why that is safe.
+func AuthenticatePreflight() Option {
+	return func(c *config) { c.flow.AuthenticatePreflight = true }
 }
 
 // Skipper lets requests for which skip returns true through unchecked (e.g.
 // health checks): the token is not looked at and the handler sees no
-// AuthInfo. It is echo's own middleware.Skipper type, so the skippers of
-// echo's middleware can be reused. Default: no request is skipped.
+// AuthInfo. The library's metadata routes are answered whatever skip says.
+// It is echo's own middleware.Skipper type, so the skippers of echo's
+// middleware can be reused. Default: none; a nil skip means none.
 func Skipper(skip middleware.Skipper) Option {
 	return func(c *config) { c.skipper = skip }
 }
 
 // ErrorHandler replaces the default answer to a refused request. h is given
-// the echo.Context and the error of [mcpauth.Bearer.Authenticate] (an
+// the echo.Context and the error of mcpauth.Bearer.Authenticate (an
 // *mcpauth.Error, possibly wrapped: read it with errors.As, test its code
-// with errors.Is); what h returns is what the middleware returns: nil when h
-// has written the answer itself, or an error for echo's HTTPErrorHandler. To
-// log and then answer as the default does, call
-// bearer.WriteError(c.Response(), err) and return nil.
+// with errors.Is and an mcpauth.Code); what h returns is what the middleware
+// returns: nil when h has written the answer itself, or an error for echo's
+// HTTPErrorHandler. To log and then answer as the default does, end h with
+// return mcpecho.WriteError(c, bearer.ErrorResponse(err)).
 //
-// ErrorHandler takes precedence over [PassErrors]. Default: none (the core
-// answer is written directly).
+// ErrorHandler takes precedence over [PassErrors], whatever their order.
+// Default: none; a nil h means none.
 func ErrorHandler(h func(c *echo.Context, err error) error) Option {
 	return func(c *config) { c.onError = h }
 }
 
 // PassErrors hands refusals over to the application's e.HTTPErrorHandler
-// instead of answering them directly. The middleware sets the core answer's
-// WWW-Authenticate, Retry-After and Cache-Control headers (those present) on
-// the response, then returns an [*AuthError]: its StatusCode is the answer's
-// status (401, 403, 500 or 503), its MarshalJSON the core body, and it
-// unwraps to the error of [mcpauth.Bearer.Authenticate] (errors.As with
-// *mcpauth.Error, errors.Is with the mcpauth sentinels).
+// instead of answering them directly. The middleware sets every header of
+// core's answer on the response (mcpauth.Response.Header: Content-Type
+// application/json, Cache-Control no-store and, as the case needs,
+// WWW-Authenticate and Retry-After), as every adapter's PassErrors does, then
+// returns an [*AuthError]: an echo.HTTPStatusCoder whose StatusCode is the
+// answer's status (401, 403, 500 or 503), a json.Marshaler whose JSON is the
+// answer's body, and an error that unwraps to the error of
+// mcpauth.Bearer.Authenticate, so that errors.As(err, &mcpErr) and
+// errors.Is(err, mcpauth.CodeInvalidToken) work on it. (echo v5's
+// HTTPError has no Internal error and only a string Message, hence a type
+// of this package where the echo v4 adapter returns an *echo.HTTPError.)
 //
-// What echo v5.4's DefaultHTTPErrorHandler then sends: the status and the
-// headers set here are the core's, Content-Type is "application/json" as in
-// the core answer, and the body is the core body in core's key order, run
-// through encoding/json's Encoder, which escapes '<', '>' and '&' (Expected
-// 'Bearer \u003ctoken\u003e'.) and adds a newline; it is indented when the
-// query has a "pretty" parameter; a HEAD request gets no body. An
-// application handler that wants the core bytes writes AuthError.Response
-// itself.
-//
-// Default: off (the core answer is written directly).
+// echo v5.4's DefaultHTTPErrorHandler renders a json.Marshaler error as it
+// is with c.JSON(StatusCode, err): the status, the headers set here and the
+// core body's JSON value, in its key order, re-encoded by encoding/json (which
+// escapes '<', '>' and '&' and adds a newline), exactly as the echo v4
+// adapter's answer. A HEAD request gets no body. An application handler that
+// wants the core bytes writes AuthError.Response with [WriteError].
+// [ErrorHandler] takes precedence. Default: off (the core answer is written
+// directly).
 func PassErrors() Option {
-	return func(c *config) { c.passErrors = true }
+	return func(c *config) { c.pass = true }
 }
 
-// BearerAuth returns echo middleware that checks the bearer token of every
-// request with bearer (see [mcpauth.Bearer.Authenticate]), giving it every
-// value of the request's Authorization header in order, so that a request
-// carrying two is refused.
+// BearerAuth returns echo middleware running mcpauth's request flow
+// (mcpauth.Flow.Check) for every request it sees. Install it for the whole
+// server, before or after [RegisterMetadata]:
 //
-// An accepted request reaches the next handler with the caller's
-// *mcpauth.AuthInfo stored both with c.Set([ContextKey], info) and in the
-// request's context.Context (mcpauth.WithAuthInfo, through c.SetRequest), so
-// that [AuthInfo], mcpauth.AuthInfoFromContext(c.Request().Context()) and
-// net/http handlers mounted with echo.WrapHandler all see it.
+//	e.Use(mcpecho.BearerAuth(bearer))
 //
-// A refused request is answered, by default, with exactly
-// bearer.ErrorResponse(err): its status, its headers (Content-Type,
-// Cache-Control and, as the case needs, WWW-Authenticate and Retry-After),
-// a Content-Length and its body bytes as they are, as
-// [mcpauth.Bearer.WriteError] does; the chain stops and the middleware
-// returns nil. [ErrorHandler] and [PassErrors] change that answer.
+// or on a group or a route (e.Group("/mcp", mcpecho.BearerAuth(bearer))). It:
 //
-// Mount it on the protected routes or on a group (e.Any("/mcp", h,
-// BearerAuth(bearer)) or e.Group("/mcp", BearerAuth(bearer))), not with
-// e.Use: echo runs e.Use middleware for every route, including the metadata
-// routes of [RegisterMetadata], which must stay public.
+//   - answers the protected resource metadata routes of the bearer's Auth
+//     itself (the same bytes as RegisterMetadata), so they stay public
+//     whatever the order of registration, and serve even without
+//     RegisterMetadata;
+//   - lets a request skipped by [Skipper], a CORS preflight (see
+//     [AuthenticatePreflight]) or, with [Optional], a request without
+//     credentials go on with no AuthInfo;
+//   - lets an accepted request go on with the caller's *mcpauth.AuthInfo
+//     stored both with c.Set([ContextKey], info) and in the request's
+//     context.Context (through c.SetRequest), so that [AuthInfo],
+//     mcpauth.AuthInfoFromContext(c.Request().Context()) and net/http
+//     handlers mounted with echo.WrapHandler all see it;
+//   - answers a refused request with [WriteError] (exactly
+//     bearer.ErrorResponse(err), the bytes of every other adapter), stops
+//     the chain and returns nil; [ErrorHandler] and [PassErrors] change that
+//     answer.
 //
-// BearerAuth recovers nothing: a panic in a handler below it is not turned
-// into an auth answer. With echo's middleware.Recover (recommended) the
-// client gets Recover's 500 {"message":"Internal Server Error"}, with no
-// challenge; without it the panic leaves e.ServeHTTP and net/http's server
-// logs it ("http: panic serving ...") and drops the connection, so the
-// client gets no response at all.
-//
-// BearerAuth panics if bearer is nil, at wiring time rather than on the
-// first request.
+// Note that echo runs e.Use middleware only for requests that match a route
+// or, for unmatched ones, before its 404/405 answer; e.Pre middleware runs
+// before routing. BearerAuth recovers nothing: with echo's
+// middleware.Recover a panic below it gets Recover's 500. BearerAuth panics
+// if bearer is nil, at wiring time rather than on the first request.
 func BearerAuth(bearer *mcpauth.Bearer, opts ...Option) echo.MiddlewareFunc {
 	if bearer == nil {
-		panic("mcpecho: BearerAuth called with a nil *mcpauth.Bearer")
+		panic("mcpecho: BearerAuth called with a nil *mcpauth.Bearer (build it with auth.BearerAuth)")
 	}
-	var cfg config
+	cfg := config{flow: mcpauth.Flow{Bearer: bearer}}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
 		}
 	}
-	fail := func(c *echo.Context, err error) error {
-		return writeErrorResponse(c, bearer.ErrorResponse(err))
-	}
-	switch {
-	case cfg.onError != nil:
-		fail = cfg.onError
-	case cfg.passErrors:
-		fail = func(c *echo.Context, err error) error {
-			return handOver(c, bearer.ErrorResponse(err), err)
-		}
-	}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c *echo.Context) error {
-			if cfg.skipper != nil && cfg.skipper(c) {
-				return next(c)
-			}
-			req := c.Request()
-			info, err := bearer.Authenticate(req.Context(), req.Header.Values(echo.HeaderAuthorization)...)
-			if err != nil {
-				if cfg.optional && errors.Is(err, mcpauth.ErrMissingAuthHeader) {
-					return next(c)
+			r := c.Request()
+			req := mcpauth.HTTPRequest(r)
+			req.Skip = cfg.skipper != nil && cfg.skipper(c)
+			out := cfg.flow.Check(r.Context(), req)
+			switch {
+			case out.Response == nil:
+				if out.Info != nil {
+					c.Set(ContextKey, out.Info)
+					c.SetRequest(r.WithContext(mcpauth.WithAuthInfo(r.Context(), out.Info)))
 				}
-				return fail(c, err)
+				return next(c)
+			case out.Err != nil && cfg.onError != nil:
+				return cfg.onError(c, out.Err)
+			case out.Err != nil && cfg.pass:
+				hdr := c.Response().Header()
+				for k, v := range out.Response.Header {
+					hdr[k] = v
+				}
+				return &AuthError{Response: *out.Response, Err: out.Err}
+			default:
+				return WriteError(c, *out.Response)
 			}
-			c.Set(ContextKey, info)
-			c.SetRequest(req.WithContext(mcpauth.WithAuthInfo(req.Context(), info)))
-			return next(c)
 		}
 	}
 }
@@ -155,8 +165,8 @@ func BearerAuth(bearer *mcpauth.Bearer, opts ...Option) echo.MiddlewareFunc {
 // under [ContextKey] in c, else the one in c.Request().Context() (so that it
 // also finds an AuthInfo put there by net/http middleware such as
 // mcpauth.Bearer.Middleware wrapped with echo.WrapMiddleware). ok is false
-// when the request was not authenticated (no credentials with [Optional], or
-// skipped by [Skipper]).
+// when the request was not authenticated (no credentials with [Optional],
+// skipped by [Skipper], a CORS preflight).
 func AuthInfo(c *echo.Context) (info *mcpauth.AuthInfo, ok bool) {
 	if info, ok = c.Get(ContextKey).(*mcpauth.AuthInfo); ok && info != nil {
 		return info, true
@@ -164,60 +174,35 @@ func AuthInfo(c *echo.Context) (info *mcpauth.AuthInfo, ok bool) {
 	return mcpauth.AuthInfoFromContext(c.Request().Context())
 }
 
-// writeErrorResponse writes resp as mcpauth.Bearer.WriteError does: its
-// headers, a Content-Length, its status and its body bytes, untouched.
-func writeErrorResponse(c *echo.Context, resp mcpauth.ErrorResponse) error {
-	w := c.Response()
-	hdr := w.Header()
-	for k, v := range resp.Header {
-		hdr[k] = v
-	}
-	hdr.Set(echo.HeaderContentLength, strconv.Itoa(len(resp.Body)))
-	w.WriteHeader(resp.Status)
-	_, _ = w.Write(resp.Body)
+// WriteError writes resp (usually bearer.ErrorResponse(err)) as the answer
+// of c, as mcpauth.Response.Write does: its headers, a Content-Length
+// (unless the status forbids a body), its status and its body bytes,
+// untouched; it returns nil. It is BearerAuth's default answer; an
+// [ErrorHandler] may return it after logging.
+func WriteError(c *echo.Context, resp mcpauth.Response) error {
+	resp.Write(c.Response())
 	return nil
 }
 
-// handOverHeaders are the headers of the core answer that PassErrors sets on
-// the response; Content-Type is left to the application's error handler.
-var handOverHeaders = [...]string{"WWW-Authenticate", "Retry-After", "Cache-Control"}
-
-// handOver sets the challenge headers of resp and returns the *AuthError
-// for the application's HTTPErrorHandler.
-func handOver(c *echo.Context, resp mcpauth.ErrorResponse, err error) error {
-	hdr := c.Response().Header()
-	for _, k := range handOverHeaders {
-		if v := resp.Header.Values(k); len(v) > 0 {
-			hdr[http.CanonicalHeaderKey(k)] = v
-		}
-	}
-	return &AuthError{Response: resp, Err: err}
-}
-
 // AuthError is the error [BearerAuth] returns, in [PassErrors] mode, for the
-// application's e.HTTPErrorHandler. It implements echo.HTTPStatusCoder (the
-// answer's status) and json.Marshaler (core's JSON body, as it is), so that
-// echo v5's DefaultHTTPErrorHandler answers with core's status and body; it
-// unwraps to the error of [mcpauth.Bearer.Authenticate], so that errors.As
-// with *mcpauth.Error and errors.Is with the mcpauth sentinels work. Its
-// Error() is the answer's status text and error code, safe to log.
+// application's e.HTTPErrorHandler.
 type AuthError struct {
-	// Response is the complete answer core gives to the refusal.
-	Response mcpauth.ErrorResponse
-	// Err is the error of Authenticate.
+	// Response is core's complete answer to the refusal; write it with
+	// [WriteError].
+	Response mcpauth.Response
+	// Err is the error of mcpauth.Bearer.Authenticate.
 	Err error
 }
 
-// Error returns "mcpauth: <status> <status text>".
-func (e *AuthError) Error() string {
-	return "mcpauth: " + strconv.Itoa(e.Response.Status) + " " + http.StatusText(e.Response.Status)
-}
+// Error returns the answer's error_description, which is safe to show to a
+// client; log Err for the details.
+func (e *AuthError) Error() string { return e.Response.Description }
 
 // Unwrap returns Err.
 func (e *AuthError) Unwrap() error { return e.Err }
 
-// StatusCode returns the answer's HTTP status: 401, 403, 500 or 503.
+// StatusCode returns the answer's HTTP status (echo.HTTPStatusCoder).
 func (e *AuthError) StatusCode() int { return e.Response.Status }
 
-// MarshalJSON returns core's JSON body, byte for byte.
+// MarshalJSON returns core's JSON body as it is.
 func (e *AuthError) MarshalJSON() ([]byte, error) { return e.Response.Body, nil }

@@ -306,7 +306,7 @@ func TestErrorHandler(t *testing.T) {
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		if len(appErrors) != 1 || !errors.Is(appErrors[0], mcpauth.ErrMissingAuthHeader) {
+		if len(appErrors) != 1 || !errors.Is(appErrors[0], mcpauth.CodeMissingAuthHeader) {
 			t.Errorf("app handler errors %v", appErrors)
 		}
 	})
@@ -339,7 +339,7 @@ func TestErrorHandler(t *testing.T) {
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		if len(seen) != n+1 || !errors.Is(seen[n], mcpauth.ErrInvalidToken) {
+		if len(seen) != n+1 || !errors.Is(seen[n], mcpauth.CodeInvalidToken) {
 			t.Errorf("handler calls %d -> %d: %v", n, len(seen), seen[n:])
 		}
 	})
@@ -423,7 +423,7 @@ func bearers(t *testing.T, env *env) map[string]*mcpauth.Bearer {
 		case "unavailable":
 			return nil, &mcpauth.Error{Code: mcpauth.CodeServerUnavailable, RetryAfter: 7 * time.Second, Detail: "introspection endpoint down"}
 		}
-		return nil, fmt.Errorf("unknown token: %w", mcpauth.ErrInvalidToken)
+		return nil, fmt.Errorf("unknown token: %w", mcpauth.CodeInvalidToken)
 	})
 	return map[string]*mcpauth.Bearer{
 		"/jwt":            env.bearer,
@@ -618,7 +618,7 @@ func TestPassErrors(t *testing.T) {
 			errors.As(err, &s.ae)
 			errors.As(err, &s.viaErr)
 			s.status = echo.StatusCode(err)
-			s.isMissing = errors.Is(err, mcpauth.ErrMissingAuthHeader)
+			s.isMissing = errors.Is(err, mcpauth.CodeMissingAuthHeader)
 			got <- s
 			_ = c.NoContent(http.StatusTeapot)
 		}
@@ -641,8 +641,21 @@ func TestPassErrors(t *testing.T) {
 	})
 }
 
-// reencode decodes a JSON object into a map and encodes it again, as echo's
-// DefaultHTTPErrorHandler does with a map Message.
+// htmlEscaped is body compacted by encoding/json with HTML escaping, as
+// echo's DefaultHTTPErrorHandler writes a json.Marshaler Message.
+func htmlEscaped(t *testing.T, body []byte) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := json.Compact(&b, body); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	json.HTMLEscape(&out, b.Bytes())
+	return out.String()
+}
+
+// reencode decodes a JSON object into a map and encodes it again: two bodies
+// with the same reencode hold the same JSON value.
 func reencode(t *testing.T, body []byte) string {
 	t.Helper()
 	var m map[string]any

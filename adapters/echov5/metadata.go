@@ -3,6 +3,7 @@ package mcpecho
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v5"
@@ -28,22 +29,27 @@ var metadataMethods = [...]string{http.MethodGet, http.MethodHead, http.MethodOp
 // RegisterMetadata registers every route of auth.MetadataRoutes (the RFC 9728
 // protected resource metadata, e.g. /.well-known/oauth-protected-resource/mcp,
 // and the same path with the trailing slash toggled) on r for GET, HEAD and
-// OPTIONS, each served by the core's http.Handler through echo.WrapHandler:
+// OPTIONS, served by core's auth.MetadataHandler through echo.WrapHandler:
 // 200 with the JSON document and CORS headers, 204 for a CORS preflight.
-// Other methods get echo's own 405.
+// Other methods get echo's own 405. Pass the *echo.Echo, or a group without
+// prefix (the well-known paths are absolute).
 //
-// The routes must be public: pass the *echo.Echo, or a group without
-// BearerAuth and without prefix (the well-known paths are absolute), and do
-// not install BearerAuth with e.Use, which echo also runs for these routes.
+// Order does not matter: [BearerAuth] answers these routes itself (with the
+// same bytes), so e.Use(mcpecho.BearerAuth(bearer)) before or after
+// RegisterMetadata leaves them public; with BearerAuth installed by e.Use,
+// RegisterMetadata is optional.
 //
-// Paths are registered so that echo's router matches them literally: a ':'
-// is escaped, and a path in the default percent-encoding is registered
-// decoded, as echo matches the decoded path of such requests. A '*' cannot
-// be escaped in echo and would act as a wildcard; resource identifiers
-// rarely contain one.
+// Paths are registered in the form echo's router matches (the decoded path,
+// or the raw one when the path is not in the default percent-encoding), and
+// a segment holding echo's pattern characters ':' or '*' is registered as a
+// parameter whose value the handler checks, so that each route matches only
+// its own path.
 func RegisterMetadata(r Router, auth *mcpauth.Auth) {
+	if r == nil || auth == nil {
+		panic("mcpecho: RegisterMetadata called with a nil router or *mcpauth.Auth")
+	}
+	h := echo.WrapHandler(auth.MetadataHandler())
 	for _, route := range auth.MetadataRoutes() {
-		h := echo.WrapHandler(route.Handler)
 		p := routePath(route.Path)
 		for _, m := range metadataMethods {
 			r.Add(m, p, h)
@@ -54,11 +60,21 @@ func RegisterMetadata(r Router, auth *mcpauth.Auth) {
 // routePath turns a metadata URL path (escaped, as url.URL.EscapedPath
 // returns it) into the path echo's router matches: echo routes on
 // r.URL.RawPath when the request has one (a non-default encoding such as
-// %2F) and on the decoded r.URL.Path otherwise.
+// %2F) and on the decoded r.URL.Path otherwise. A segment with ':' or '*'
+// becomes a parameter.
 func routePath(escaped string) string {
 	p := escaped
 	if u, err := url.Parse(escaped); err == nil && u.RawPath == "" && u.Path != "" {
 		p = u.Path
 	}
-	return strings.ReplaceAll(p, ":", `\:`)
+	if !strings.ContainsAny(p, ":*") {
+		return p
+	}
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		if strings.ContainsAny(s, ":*") {
+			segs[i] = ":mcpauth" + strconv.Itoa(i)
+		}
+	}
+	return strings.Join(segs, "/")
 }

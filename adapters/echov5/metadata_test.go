@@ -116,8 +116,8 @@ func TestRegisterMetadata(t *testing.T) {
 }
 
 // TestMetadataStaysPublic: metadata routes answer without a token next to
-// protected routes; with e.Use the middleware would cover them too (why the
-// documentation mounts BearerAuth per route), which a Skipper undoes.
+// protected routes, however BearerAuth is mounted: BearerAuth answers them
+// itself under e.Use, before or after RegisterMetadata, or without it.
 func TestMetadataStaysPublic(t *testing.T) {
 	env := newEnv(t)
 	const path = "/.well-known/oauth-protected-resource/mcp"
@@ -135,17 +135,23 @@ func TestMetadataStaysPublic(t *testing.T) {
 			g := e.Group("/mcp", mcpecho.BearerAuth(env.bearer))
 			g.Any("", whoami)
 		}, http.StatusOK},
-		{"BearerAuth with e.Use covers the metadata", func(e *echo.Echo) {
+		{"e.Use(BearerAuth) before RegisterMetadata", func(e *echo.Echo) {
 			e.Use(mcpecho.BearerAuth(env.bearer))
 			mcpecho.RegisterMetadata(e, env.auth)
 			e.Any("/mcp", whoami)
-		}, http.StatusUnauthorized},
-		{"BearerAuth with e.Use and a Skipper for the metadata", func(e *echo.Echo) {
-			e.Use(mcpecho.BearerAuth(env.bearer, mcpecho.Skipper(func(c *echo.Context) bool {
-				return strings.HasPrefix(c.Path(), mcpauth.ProtectedResourceWellKnownPath)
-			})))
+		}, http.StatusOK},
+		{"e.Use(BearerAuth) after RegisterMetadata", func(e *echo.Echo) {
 			mcpecho.RegisterMetadata(e, env.auth)
+			e.Use(mcpecho.BearerAuth(env.bearer))
 			e.Any("/mcp", whoami)
+		}, http.StatusOK},
+		{"e.Use(BearerAuth) without RegisterMetadata", func(e *echo.Echo) {
+			e.Use(mcpecho.BearerAuth(env.bearer))
+			e.Any("/mcp", whoami)
+		}, http.StatusOK},
+		{"a catch-all route cannot be reached through the metadata path", func(e *echo.Echo) {
+			e.Use(mcpecho.BearerAuth(env.bearer))
+			e.Any("/*", whoami)
 		}, http.StatusOK},
 	}
 	for _, tc := range cases {

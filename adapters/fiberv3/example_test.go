@@ -56,7 +56,7 @@ func ExampleHTTPHandler() {
 	}
 	bearer, err := auth.BearerAuth(mcpauth.VerifyFunc(func(_ context.Context, token string) (*mcpauth.AuthInfo, error) {
 		if token != "let-me-in" {
-			return nil, mcpauth.ErrInvalidToken
+			return nil, mcpauth.CodeInvalidToken
 		}
 		return &mcpauth.AuthInfo{Issuer: "https://tenant.example.com", Subject: "alice", Audience: []string{resource}}, nil
 	}), mcpauth.BearerOptions{Resource: resource})

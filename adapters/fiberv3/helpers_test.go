@@ -59,7 +59,7 @@ func newFixture(t testing.TB) *fixture {
 		case customBroken:
 			return nil, errors.New("the database is down")
 		}
-		return nil, mcpauth.ErrInvalidToken
+		return nil, mcpauth.CodeInvalidToken
 	}), mcpauth.BearerOptions{Resource: resource, RequiredScopes: []string{"read"}})
 	if err != nil {
 		t.Fatalf("BearerAuth(custom): %v", err)

@@ -1,10 +1,8 @@
 package mcpfiber
 
 import (
-	"context"
-	"errors"
-
 	"github.com/gofiber/fiber/v3"
+	"github.com/gofiber/utils/v2"
 
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
 )
@@ -25,43 +23,53 @@ type contextKey string
 // is never passed to a view.
 const ContextKey contextKey = "mcpauth.authinfo"
 
-// Option tunes [BearerAuth].
+// Option tunes [BearerAuth]. The options have the same names and meaning in
+// every mcpauth adapter (mcpgin, mcpecho, mcpfiber, mcpchi and core's
+// net/http Middleware). Nil options are ignored; an option given twice: the
+// last one wins.
 type Option func(*config)
 
 // config is what the options set.
 type config struct {
-	optional   bool
-	skipper    func(fiber.Ctx) bool
-	onError    func(fiber.Ctx, error) error
-	passErrors bool
+	flow    mcpauth.Flow
+	skipper func(fiber.Ctx) bool
+	onError func(fiber.Ctx, error) error
+	pass    bool
 }
 
-// Optional lets a request WITHOUT an Authorization header (or with an empty
-// one) through, with no AuthInfo, for routes that also serve anonymous
-// callers. A request that does send credentials must send valid ones: a
-// malformed header or a bad token is still refused. The test is
-// errors.Is(err, mcpauth.ErrMissingAuthHeader), as in core's
-// [mcpauth.Optional]. Default: off (a request without credentials is refused
-// with 401).
+// Optional lets a request WITHOUT credentials (no Authorization header, or
+// an empty one) through, with no AuthInfo, for routes that also serve
+// anonymous callers. A request that does send credentials must send valid
+// ones: a malformed header or a bad token is still refused. Default: off
+// (401).
 func Optional() Option {
-	return func(c *config) { c.optional = true }
+	return func(c *config) { c.flow.Optional = true }
+}
+
+// AuthenticatePreflight checks CORS preflights (OPTIONS with
+// Access-Control-Request-Method) like any request, so they get 401. Default:
+// off, a preflight goes on (c.Next) without an AuthInfo to the
+// application's CORS handling (fiber's cors middleware answers it); see
+// mcpauth.Flow.AuthenticatePreflight for why that is safe.
+func AuthenticatePreflight() Option {
+	return func(c *config) { c.flow.AuthenticatePreflight = true }
 }
 
 // Skipper lets every request for which skip returns true through unchecked
-// (health checks, CORS preflights, ...): its Authorization header is not
-// read and the handlers below see no AuthInfo. The signature is that of the
-// Next field of fiber's own middleware configs, so those functions can be
-// reused. Default: none (every request is checked). A nil skip removes a
-// skipper set by an earlier option; given twice, the last one wins.
+// (health checks, ...): its Authorization header is not read and the
+// handlers below see no AuthInfo. The library's metadata routes are answered
+// whatever skip says. The signature is that of the Next field of fiber's own
+// middleware configs, so those functions can be reused. Default: none; a nil
+// skip means none.
 func Skipper(skip func(c fiber.Ctx) bool) Option {
 	return func(c *config) { c.skipper = skip }
 }
 
 // ErrorHandler replaces the answer to a refused request. h is given the
-// fiber context and the error of [mcpauth.Bearer.Authenticate] (read the
-// *mcpauth.Error with errors.As, test its code with errors.Is and the
-// mcpauth sentinels); what h returns is what the middleware returns: nil
-// when h has written the answer itself, or an error for the application's
+// fiber context and the error of mcpauth.Bearer.Authenticate (read the
+// *mcpauth.Error with errors.As, test its code with errors.Is and an
+// mcpauth.Code); what h returns is what the middleware returns: nil when h
+// has written the answer itself, or an error for the application's
 // fiber.Config.ErrorHandler. To log a refusal and answer as the default does,
 // end h with
 //
@@ -71,28 +79,27 @@ func Skipper(skip func(c fiber.Ctx) bool) Option {
 // Answering with anything but the bearer's answer loses the WWW-Authenticate
 // challenge MCP clients need to start or step up their OAuth flow.
 //
-// ErrorHandler takes precedence over [PassErrors]. A nil h removes a handler
-// set by an earlier option. Default: none (the core answer is written
-// directly, see [BearerAuth]).
+// ErrorHandler takes precedence over [PassErrors], whatever their order.
+// Default: none; a nil h means none.
 func ErrorHandler(h func(c fiber.Ctx, err error) error) Option {
 	return func(c *config) { c.onError = h }
 }
 
 // PassErrors hands refusals over to the application's
 // fiber.Config.ErrorHandler instead of answering them directly: the
-// middleware sets the answer's WWW-Authenticate, Retry-After and
-// Cache-Control headers (those present) on the response, and returns an
-// [*AuthError]. The AuthError reads as a *fiber.Error (errors.As) whose Code
-// is the answer's status (401, 403, 500 or 503) and whose Message is the
-// answer's error_description, and as the error of
-// [mcpauth.Bearer.Authenticate] (errors.As with *mcpauth.Error, errors.Is
-// with the mcpauth sentinels); its Response field is the complete core
-// answer, which [WriteError] writes verbatim.
+// middleware sets every header of core's answer on the response
+// (mcpauth.Response.Header: Content-Type application/json, Cache-Control
+// no-store and, as the case needs, WWW-Authenticate and Retry-After), as
+// every adapter's PassErrors does, and returns an [*AuthError]. The
+// AuthError reads as a *fiber.Error (errors.As) whose Code is the answer's
+// status (401, 403, 500 or 503) and whose Message is the answer's
+// Description, and as the error of mcpauth.Bearer.Authenticate (errors.As
+// with *mcpauth.Error, errors.Is with an mcpauth.Code); its Response field
+// is the complete core answer, which [WriteError] writes verbatim.
 //
-// Content-Type is not set, as the body is the error handler's: fiber's
-// DefaultErrorHandler (fiber v3.1) then answers with the status, the
-// headers set here, "Content-Type: text/plain; charset=utf-8" and the
-// error_description as a plain-text body, e.g.
+// fiber's DefaultErrorHandler (fiber v3.1) then answers with the status,
+// the headers set here but its own "Content-Type: text/plain; charset=utf-8",
+// and the description as a plain-text body, e.g.
 //
 //	HTTP/1.1 401 Unauthorized
 //	Content-Type: text/plain; charset=utf-8
@@ -108,45 +115,45 @@ func ErrorHandler(h func(c fiber.Ctx, err error) error) Option {
 //		return mcpfiber.WriteError(c, ae.Response)
 //	}
 //
-// Default: off.
+// [ErrorHandler] takes precedence. Default: off.
 func PassErrors() Option {
-	return func(c *config) { c.passErrors = true }
+	return func(c *config) { c.pass = true }
 }
 
-// BearerAuth returns fiber middleware that checks the bearer token of every
-// request with bearer (see [mcpauth.Bearer.Authenticate]), giving it every
-// value of the request's Authorization header in order, so that a request
-// carrying two is refused. The values are copied out of fasthttp's buffers
-// first: nothing of the recycled request is kept.
+// BearerAuth returns fiber middleware running mcpauth's request flow
+// (mcpauth.Flow.Check) for every request it sees. Install it for the whole
+// app, before or after [RegisterMetadata]:
 //
-// An accepted request reaches the next handler with the caller's
-// *mcpauth.AuthInfo stored both in c.Locals([ContextKey]) and in the
-// standard context fiber handlers see, c.Context() (through
-// mcpauth.WithAuthInfo and c.SetContext), so that [AuthInfo] and
-// mcpauth.AuthInfoFromContext(c.Context()) see it, as do net/http
-// handlers mounted with [HTTPHandler] (not with adaptor.HTTPHandler, see
-// HTTPHandler). Both live in the fasthttp request context, which fiber
-// recycles when the request ends: do not use c, c.Context() or
-// c.Locals after the handler returns (the AuthInfo itself may be kept).
-// The context given to Authenticate, for the key fetches it may make, is
-// c.Context().
+//	app.Use(mcpfiber.BearerAuth(bearer))
 //
-// A refused request is answered, by default, with exactly
-// bearer.ErrorResponse(err), written by [WriteError]: its status, its
-// headers (Content-Type "application/json" without charset, Cache-Control
-// and, as the case needs, WWW-Authenticate and Retry-After) and its body
-// bytes as they are; the chain stops and the middleware returns nil.
-// [ErrorHandler] and [PassErrors] change that answer; [Optional] and
-// [Skipper] let some requests through unchecked. Nil options are ignored.
+// or on a group or a route (app.All("/mcp", mcpfiber.BearerAuth(bearer),
+// h)). It:
 //
-// Mount BearerAuth on the protected routes (or a group of them):
+//   - answers the protected resource metadata routes of the bearer's Auth
+//     itself (the same bytes as RegisterMetadata), so they stay public
+//     whatever the order of registration, and serve even without
+//     RegisterMetadata;
+//   - lets a request skipped by [Skipper], a CORS preflight (see
+//     [AuthenticatePreflight]) or, with [Optional], a request without
+//     credentials go on (c.Next) with no AuthInfo;
+//   - lets an accepted request go on with the caller's *mcpauth.AuthInfo
+//     stored both in c.Locals([ContextKey]) and in c.Context() (through
+//     mcpauth.WithAuthInfo and c.SetContext), so that [AuthInfo],
+//     mcpauth.AuthInfoFromContext(c.Context()) and net/http handlers
+//     mounted with [HTTPHandler] (not with adaptor.HTTPHandler, see
+//     HTTPHandler) see it;
+//   - answers a refused request with [WriteError] (exactly
+//     bearer.ErrorResponse(err), the bytes of every other adapter), stops
+//     the chain and returns nil; [ErrorHandler] and [PassErrors] change that
+//     answer.
 //
-//	mcpfiber.RegisterMetadata(app, auth)
-//	app.All("/mcp", mcpfiber.BearerAuth(bearer), mcpHandler)
-//
-// With app.Use, register the metadata routes with [RegisterMetadata] first:
-// fiber runs handlers in registration order, so a metadata route registered
-// before app.Use(BearerAuth(...)) answers without reaching it.
+// The request's values are read from fasthttp's buffers only during the
+// call; the Authorization values are copied (core keeps the token in the
+// AuthInfo). The Locals and the user context live in the fasthttp request
+// context, which fiber recycles when the request ends: do not use c,
+// c.Context() or c.Locals after the handler returns (the AuthInfo itself
+// may be kept). The context given to Authenticate, for the key fetches it
+// may make, is c.Context().
 //
 // BearerAuth panics if bearer is nil, at wiring time rather than on the
 // first request.
@@ -154,67 +161,67 @@ func BearerAuth(bearer *mcpauth.Bearer, opts ...Option) fiber.Handler {
 	if bearer == nil {
 		panic("mcpfiber: BearerAuth called with a nil *mcpauth.Bearer (build it with auth.BearerAuth)")
 	}
-	var cfg config
+	cfg := config{flow: mcpauth.Flow{Bearer: bearer}}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
 		}
 	}
-	fail := func(c fiber.Ctx, err error) error {
-		return WriteError(c, bearer.ErrorResponse(err))
-	}
-	switch {
-	case cfg.onError != nil:
-		fail = cfg.onError
-	case cfg.passErrors:
-		fail = func(c fiber.Ctx, err error) error {
-			return handOver(c, bearer.ErrorResponse(err), err)
-		}
-	}
-	optional, skip := cfg.optional, cfg.skipper
 	return func(c fiber.Ctx) error {
-		if skip != nil && skip(c) {
-			return c.Next()
-		}
+		req := request(c)
+		req.Skip = cfg.skipper != nil && cfg.skipper(c)
 		ctx := c.Context()
-		info, err := authenticate(ctx, bearer, c)
-		if err != nil {
-			if optional && errors.Is(err, mcpauth.ErrMissingAuthHeader) {
-				return c.Next()
+		out := cfg.flow.Check(ctx, req)
+		switch {
+		case out.Response == nil:
+			if out.Info != nil {
+				c.Locals(ContextKey, out.Info)
+				c.SetContext(mcpauth.WithAuthInfo(ctx, out.Info))
 			}
-			return fail(c, err)
+			return c.Next()
+		case out.Err != nil && cfg.onError != nil:
+			return cfg.onError(c, out.Err)
+		case out.Err != nil && cfg.pass:
+			setHeaders(c, out.Response.Header)
+			return newAuthError(*out.Response, out.Err)
+		default:
+			return WriteError(c, *out.Response)
 		}
-		c.Locals(ContextKey, info)
-		c.SetContext(mcpauth.WithAuthInfo(ctx, info))
-		return c.Next()
 	}
 }
 
-// authenticate gives bearer every Authorization value of the request, each
-// copied into a Go string (fasthttp reuses the bytes PeekAll returns once
-// the request ends, and core keeps the token in the AuthInfo). The usual
-// single header costs one string allocation and no slice.
-func authenticate(ctx context.Context, bearer *mcpauth.Bearer, c fiber.Ctx) (*mcpauth.AuthInfo, error) {
-	values := c.Request().Header.PeekAll(fiber.HeaderAuthorization)
+// request is the mcpauth.Request of c. The method, the decoded path and the
+// preflight headers point into fasthttp's buffers (valid during the call,
+// not kept by core); every Authorization value is copied into a Go string,
+// as core keeps the token in the AuthInfo. The usual single header costs one
+// string allocation and no slice.
+func request(c fiber.Ctx) mcpauth.Request {
+	rh := &c.Request().Header
+	req := mcpauth.Request{Method: c.Method(), Path: utils.UnsafeString(c.Request().URI().Path())}
+	values := rh.PeekAll(fiber.HeaderAuthorization)
 	switch len(values) {
 	case 0:
-		return bearer.Authenticate(ctx)
 	case 1:
-		return bearer.Authenticate(ctx, string(values[0]))
+		req.Authorization = []string{string(values[0])}
+	default:
+		req.Authorization = make([]string, len(values))
+		for i, v := range values {
+			req.Authorization[i] = string(v)
+		}
 	}
-	all := make([]string, len(values))
-	for i, v := range values {
-		all[i] = string(v)
+	if req.Method == fiber.MethodOptions {
+		req.PreflightMethod = utils.UnsafeString(rh.Peek(fiber.HeaderAccessControlRequestMethod))
+		req.PreflightHeaders = utils.UnsafeString(rh.Peek(fiber.HeaderAccessControlRequestHeaders))
 	}
-	return bearer.Authenticate(ctx, all...)
+	return req
 }
 
 // AuthInfo returns the caller's AuthInfo stored by [BearerAuth]: the value
 // under [ContextKey] in c.Locals, else the one in c.Context() (put there
 // with mcpauth.WithAuthInfo by other code). ok is false when the request was
 // not authenticated (no BearerAuth on its route, [Optional] without
-// credentials, or [Skipper]). Treat the AuthInfo as read-only: it may be
-// shared between requests carrying the same token.
+// credentials, [Skipper], a CORS preflight). Treat the AuthInfo as
+// read-only: it may be shared between requests carrying the same token.
 func AuthInfo(c fiber.Ctx) (info *mcpauth.AuthInfo, ok bool) {
 	if info, ok = c.Locals(ContextKey).(*mcpauth.AuthInfo); ok && info != nil {
 		return info, true

@@ -25,7 +25,7 @@ import (
 )
 
 // whoami answers "sub=<subject>" when the fiber accessor, c.Locals and the
-// standard context (c.Context) all hold the same AuthInfo, "anonymous"
+// standard context (c.UserContext) all hold the same AuthInfo, "anonymous"
 // when none does, and 500 "mismatch" otherwise.
 func whoami(c fiber.Ctx) error {
 	info, ok := mcpfiber.AuthInfo(c)
@@ -79,7 +79,7 @@ func TestAuthInfoIsVisibleBelowTheMiddleware(t *testing.T) {
 	tok := bearerHeader(f.token(t, "alice", "read"))
 
 	for _, tc := range []struct{ name, path, want string }{
-		{"fiber handler: accessor, Locals and Context", "/fiber", "sub=alice"},
+		{"fiber handler: accessor, Locals and UserContext", "/fiber", "sub=alice"},
 		{"middleware and handler below", "/middleware", "sub=alice"},
 		{"route group", "/group/x", "sub=alice"},
 		{"net/http handler through HTTPHandler", "/bridge", "sub=alice"},
@@ -282,7 +282,7 @@ func TestErrorHandler(t *testing.T) {
 			defer mu.Unlock()
 			for _, err := range seen {
 				var e *mcpauth.Error
-				if !errors.As(err, &e) || !errors.Is(err, mcpauth.ErrInvalidToken) {
+				if !errors.As(err, &e) || !errors.Is(err, mcpauth.CodeInvalidToken) {
 					t.Errorf("the ErrorHandler got %v, want an *mcpauth.Error invalid_token", err)
 				}
 			}
@@ -302,11 +302,11 @@ func TestPassErrors(t *testing.T) {
 		auth   []string
 		target error // a sentinel the error must match
 	}{
-		{"no credentials: 401", f.bearer, nil, mcpauth.ErrMissingAuthHeader},
-		{"malformed header: 401", f.bearer, []string{"Basic YWxpY2U6c2VjcmV0"}, mcpauth.ErrInvalidAuthHeaderFormat},
-		{"invalid token: 401", f.bearer, bearerHeader("abc.def"), mcpauth.ErrInvalidToken},
-		{"missing scope: 403", f.custom, bearerHeader(customNoScope), mcpauth.ErrMissingRequiredScopes},
-		{"authorization server unavailable: 503", f.custom, bearerHeader(customUnavailable), mcpauth.ErrServerUnavailable},
+		{"no credentials: 401", f.bearer, nil, mcpauth.CodeMissingAuthHeader},
+		{"malformed header: 401", f.bearer, []string{"Basic YWxpY2U6c2VjcmV0"}, mcpauth.CodeInvalidAuthHeaderFormat},
+		{"invalid token: 401", f.bearer, bearerHeader("abc.def"), mcpauth.CodeInvalidToken},
+		{"missing scope: 403", f.custom, bearerHeader(customNoScope), mcpauth.CodeMissingRequiredScopes},
+		{"authorization server unavailable: 503", f.custom, bearerHeader(customUnavailable), mcpauth.CodeServerUnavailable},
 		{"verifier failure: 500", f.custom, bearerHeader(customBroken), nil},
 	}
 
@@ -399,7 +399,7 @@ func TestPassErrors(t *testing.T) {
 					if !errors.Is(s.err, tc.target) {
 						t.Errorf("errors.Is(err, %v) is false", tc.target)
 					}
-					if wantCode := tc.target.(*mcpauth.Error).Code; s.code != wantCode { //nolint:errorlint // tc.target is one of the sentinels, never wrapped
+					if wantCode := tc.target.(mcpauth.Code); s.code != wantCode { //nolint:errorlint // tc.target is one of the codes, never wrapped
 						t.Errorf("as *mcpauth.Error: code %q, want %q", s.code, wantCode)
 					}
 				}
@@ -410,7 +410,7 @@ func TestPassErrors(t *testing.T) {
 
 // coreAnswer is what core answers to a request with these Authorization
 // values: bearer.ErrorResponse of bearer.Authenticate's error.
-func coreAnswer(t *testing.T, bearer *mcpauth.Bearer, auth []string) mcpauth.ErrorResponse {
+func coreAnswer(t *testing.T, bearer *mcpauth.Bearer, auth []string) mcpauth.Response {
 	t.Helper()
 	_, err := bearer.Authenticate(context.Background(), auth...)
 	if err == nil {
@@ -434,7 +434,7 @@ func description(t *testing.T, body []byte) string {
 // checkCoreAnswer checks that resp is exactly want: status, every header of
 // want with exactly its values, no challenge or Retry-After that want does
 // not have, and the body bytes.
-func checkCoreAnswer(t *testing.T, resp mcpauthtest.Response, want mcpauth.ErrorResponse) {
+func checkCoreAnswer(t *testing.T, resp mcpauthtest.Response, want mcpauth.Response) {
 	t.Helper()
 	if resp.Status != want.Status {
 		t.Errorf("status %d, want %d", resp.Status, want.Status)
@@ -496,7 +496,7 @@ func TestRefusalIsExactlyTheCoreAnswer(t *testing.T) {
 				checkCoreAnswer(t, resp, want)
 			}
 			resp := mcpauthtest.Send(t, http.MethodHead, base+path, tc.auth...)
-			checkCoreAnswer(t, resp, mcpauth.ErrorResponse{Status: want.Status, Header: want.Header})
+			checkCoreAnswer(t, resp, mcpauth.Response{Status: want.Status, Header: want.Header})
 		})
 	}
 }
