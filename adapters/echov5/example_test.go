@@ -14,7 +14,9 @@ import (
 )
 
 // The wiring of the package documentation and the README, checked by the
-// compiler.
+// compiler: BearerAuth on every route with e.Use (the protected resource
+// metadata and CORS preflights stay public, whatever the order), the
+// metadata routes, then the MCP endpoint.
 func Example() {
 	mcpHandler := http.NotFoundHandler() // e.g. the MCP Go SDK's streamable HTTP handler
 
@@ -32,8 +34,9 @@ func Example() {
 	}
 	e := echo.New()
 	e.Use(middleware.Recover())
-	mcpecho.RegisterMetadata(e, auth) // GET /.well-known/oauth-protected-resource/mcp
-	e.Any("/mcp", echo.WrapHandler(mcpHandler), mcpecho.BearerAuth(bearer))
+	e.Use(mcpecho.BearerAuth(bearer))
+	mcpecho.RegisterMetadata(e, auth) // public: GET /.well-known/oauth-protected-resource/mcp
+	e.Any("/mcp", echo.WrapHandler(mcpHandler))
 	// log.Fatal(e.Start(":8080"))
 }
 

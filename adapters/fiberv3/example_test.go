@@ -17,8 +17,9 @@ import (
 	mcpfiber "github.com/go-mcpauth/mcpauth/adapters/fiberv3"
 )
 
-// The wiring of README.md: protected resource metadata (public), then the
-// MCP endpoint behind BearerAuth.
+// The wiring of README.md: BearerAuth on every route with app.Use (the
+// protected resource metadata and CORS preflights stay public, whatever the
+// order), the metadata routes, then the MCP endpoint.
 func Example() {
 	auth, err := mcpauth.New(mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{{
 		Resource:             "https://api.example.com/mcp",
@@ -33,11 +34,13 @@ func Example() {
 	}
 	app := fiber.New(fiber.Config{ReadBufferSize: mcpfiber.ReadBufferSize}) // 20 KiB: room for a 16 KiB token
 	app.Use(recover.New())
+	app.Use(mcpfiber.BearerAuth(bearer))
 	mcpfiber.RegisterMetadata(app, auth) // public: GET /.well-known/oauth-protected-resource/mcp
-	app.All("/mcp", mcpfiber.BearerAuth(bearer), func(c fiber.Ctx) error {
+	app.All("/mcp", func(c fiber.Ctx) error {
 		info, _ := mcpfiber.AuthInfo(c) // or mcpauth.AuthInfoFromContext(c.Context())
 		return c.SendString("hello " + info.Subject)
 	})
+	// or an MCP SDK's net/http handler: app.All("/mcp", mcpfiber.HTTPHandler(mcpHandler))
 	log.Fatal(app.Listen(":8080"))
 }
 

@@ -21,8 +21,10 @@ import (
 
 func main() { app.Main(app.Options{Name: "fiberv3"}, serve) }
 
-// serve mounts the example on fiber v3: the public protected resource
-// metadata, then the MCP endpoint behind the bearer middleware.
+// serve mounts the example on fiber v3: the bearer middleware on every
+// route with app.Use (core's request flow answers the protected resource
+// metadata and lets CORS preflights through, whatever the order), the
+// metadata routes, and the MCP endpoint.
 // mcpfiber.HTTPHandler (not adaptor.HTTPHandler) gives the SDK handler a
 // request context that carries the caller.
 func serve(ctx context.Context, a *app.App) error {
@@ -31,8 +33,9 @@ func serve(ctx context.Context, a *app.App) error {
 	// limit through instead of a 431.
 	f := fiber.New(fiber.Config{ReadBufferSize: mcpfiber.ReadBufferSize})
 	f.Use(recover.New())
-	mcpfiber.RegisterMetadata(f, a.Auth)                                           // GET /.well-known/oauth-protected-resource/mcp
-	f.All(app.MCPPath, mcpfiber.BearerAuth(a.Bearer), mcpfiber.HTTPHandler(a.MCP)) // POST (and GET, DELETE) /mcp
+	f.Use(mcpfiber.BearerAuth(a.Bearer))            // every route; the metadata and CORS preflights stay public
+	mcpfiber.RegisterMetadata(f, a.Auth)            // GET /.well-known/oauth-protected-resource/mcp
+	f.All(app.MCPPath, mcpfiber.HTTPHandler(a.MCP)) // POST (and GET, DELETE) /mcp
 
 	errc := make(chan error, 1)
 	go func() { errc <- f.Listener(a.Listener, fiber.ListenConfig{DisableStartupMessage: true}) }()
