@@ -1,6 +1,7 @@
 package mcpchi_test
 
 import (
+	"errors"
 	"net/http"
 	"testing"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	mcpchi "github.com/go-mcpauth/mcpauth/adapters/chi"
+	mcpauth "github.com/go-mcpauth/mcpauth/core"
 	"github.com/go-mcpauth/mcpauth/core/mcpauthtest"
 	"github.com/go-mcpauth/mcpauth/core/mcpauthtest/conformance"
 )
@@ -40,5 +42,78 @@ func conformanceReply() http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
 		_, _ = w.Write(body)
+	})
+}
+
+// TestOptionsConformance runs the cross-adapter options table with
+// r.Use(mcpchi.BearerAuth(...)). chi has no error-rendering idiom (no
+// PassErrors), and requires r.Use before any route, so RegisterMetadata
+// comes after r.Use or not at all.
+func TestOptionsConformance(t *testing.T) {
+	conformance.RunOptions(t, "chi", conformance.Mount{NoPassErrors: true, Serve: func(t *testing.T, s conformance.Setup) string {
+		var opts []mcpchi.Option
+		for _, o := range s.Options {
+			switch o {
+			case conformance.Optional:
+				opts = append(opts, mcpchi.Optional())
+			case conformance.AuthenticatePreflight:
+				opts = append(opts, mcpchi.AuthenticatePreflight())
+			case conformance.Skipper:
+				opts = append(opts, mcpchi.Skipper(func(r *http.Request) bool { return r.Header.Get("X-Skip") == "yes" }))
+			case conformance.NilSkipper:
+				opts = append(opts, mcpchi.Skipper(nil))
+			case conformance.ErrorHandler:
+				opts = append(opts, mcpchi.ErrorHandler(func(w http.ResponseWriter, _ *http.Request, err error) {
+					var e *mcpauth.Error
+					if errors.As(err, &e) {
+						w.Header().Set("X-Error-Code", string(e.Code))
+					}
+					w.WriteHeader(conformance.HandledStatus)
+					_, _ = w.Write([]byte(conformance.HandledBody))
+				}))
+			case conformance.NilErrorHandler:
+				opts = append(opts, mcpchi.ErrorHandler(nil))
+			default:
+				t.Fatalf("chi has no option %s", o)
+			}
+		}
+		r := chi.NewRouter()
+		r.Use(middleware.Recoverer)
+		if s.Order == conformance.MetadataBefore {
+			mcpchi.RegisterMetadata(r, s.Auth)
+			if !panics(func() { r.Use(mcpchi.BearerAuth(s.Bearer, opts...)) }) {
+				t.Error("chi accepted r.Use after a route: the order this suite reports as forbidden is allowed")
+			}
+			return ""
+		}
+		r.Use(mcpchi.BearerAuth(s.Bearer, opts...))
+		if s.Order == conformance.MetadataAfter {
+			mcpchi.RegisterMetadata(r, s.Auth)
+		}
+		r.Handle("/mcp", conformanceReply())
+		r.NotFound(conformanceReply().ServeHTTP)
+		return mcpauthtest.Serve(t, r)
+	}})
+}
+
+// panics reports whether f panics.
+func panics(f func()) (did bool) {
+	defer func() { did = recover() != nil }()
+	f()
+	return false
+}
+
+// TestMetadataPathsConformance: resource paths with spaces, '%', '*', ':',
+// '{' and non-ASCII letters register without a panic and are served.
+func TestMetadataPathsConformance(t *testing.T) {
+	conformance.RunMetadataPaths(t, "chi", func(t *testing.T, auth *mcpauth.Auth, bearer *mcpauth.Bearer, use bool) string {
+		r := chi.NewRouter()
+		if use {
+			r.Use(mcpchi.BearerAuth(bearer))
+			r.Handle("/mcp", conformanceReply()) // chi runs r.Use middleware once r has a route
+		} else {
+			mcpchi.RegisterMetadata(r, auth)
+		}
+		return mcpauthtest.Serve(t, r)
 	})
 }

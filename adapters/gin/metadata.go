@@ -37,8 +37,13 @@ func RegisterMetadata(r gin.IRoutes, auth *mcpauth.Auth) {
 		panic("mcpgin: RegisterMetadata called with a nil router or *mcpauth.Auth")
 	}
 	h := gin.WrapH(auth.MetadataHandler())
+	seen := map[string]bool{} // two paths may give one parameter route
 	for _, route := range auth.MetadataRoutes() {
 		p := routePath(route.Path)
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
 		for _, method := range []string{http.MethodGet, http.MethodHead, http.MethodOptions} {
 			r.Handle(method, p, h)
 		}

@@ -17,6 +17,13 @@
 //	}
 //
 // The routes to mount are listed on [App].
+//
+// [RunOptions] is the cross-adapter options table: the same option set, the
+// same request, the same observable result (status, headers, body, whether
+// the handler ran and the AuthInfo it saw) in every integration, with
+// BearerAuth installed for the whole server (the framework's Use) before or
+// after RegisterMetadata. [RunMetadataPaths] checks that resource paths with
+// characters routers read specially are registered and served.
 package conformance
 
 import (
