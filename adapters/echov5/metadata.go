@@ -49,8 +49,13 @@ func RegisterMetadata(r Router, auth *mcpauth.Auth) {
 		panic("mcpecho: RegisterMetadata called with a nil router or *mcpauth.Auth")
 	}
 	h := echo.WrapHandler(auth.MetadataHandler())
+	seen := map[string]bool{} // two paths may give one parameter route
 	for _, route := range auth.MetadataRoutes() {
 		p := routePath(route.Path)
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
 		for _, m := range metadataMethods {
 			r.Add(m, p, h)
 		}

@@ -1,6 +1,7 @@
 package mcpfiber_test
 
 import (
+	"errors"
 	"net"
 	"net/http"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"github.com/gofiber/fiber/v3/middleware/recover"
 
+	mcpauth "github.com/go-mcpauth/mcpauth/core"
 	"github.com/go-mcpauth/mcpauth/core/mcpauthtest/conformance"
 
 	mcpfiber "github.com/go-mcpauth/mcpauth/adapters/fiberv3"
@@ -76,4 +78,69 @@ func serve(t testing.TB, app *fiber.App) string {
 		}
 	})
 	return "http://" + ln.Addr().String()
+}
+
+// TestOptionsConformance runs the cross-adapter options table with
+// app.Use(mcpfiber.BearerAuth(...)).
+func TestOptionsConformance(t *testing.T) {
+	conformance.RunOptions(t, "fiber", conformance.Mount{Serve: func(t *testing.T, s conformance.Setup) string {
+		var opts []mcpfiber.Option
+		for _, o := range s.Options {
+			switch o {
+			case conformance.Optional:
+				opts = append(opts, mcpfiber.Optional())
+			case conformance.AuthenticatePreflight:
+				opts = append(opts, mcpfiber.AuthenticatePreflight())
+			case conformance.Skipper:
+				opts = append(opts, mcpfiber.Skipper(func(c fiber.Ctx) bool { return c.Get("X-Skip") == "yes" }))
+			case conformance.NilSkipper:
+				opts = append(opts, mcpfiber.Skipper(nil))
+			case conformance.ErrorHandler:
+				opts = append(opts, mcpfiber.ErrorHandler(func(c fiber.Ctx, err error) error {
+					var e *mcpauth.Error
+					if errors.As(err, &e) {
+						c.Set("X-Error-Code", string(e.Code))
+					}
+					c.Set(fiber.HeaderContentType, "text/plain")
+					return c.Status(conformance.HandledStatus).SendString(conformance.HandledBody)
+				}))
+			case conformance.NilErrorHandler:
+				opts = append(opts, mcpfiber.ErrorHandler(nil))
+			case conformance.PassErrors:
+				opts = append(opts, mcpfiber.PassErrors())
+			}
+		}
+		f := newApp(fiber.Config{ErrorHandler: func(c fiber.Ctx, err error) error { // the application's error renderer
+			var ae *mcpfiber.AuthError
+			var me *mcpauth.Error
+			if errors.As(err, &ae) && errors.As(err, &me) {
+				return c.Status(ae.Status()).SendString(conformance.PassedBody(me.Code))
+			}
+			return fiber.DefaultErrorHandler(c, err)
+		}})
+		if s.Order == conformance.MetadataBefore {
+			mcpfiber.RegisterMetadata(f, s.Auth)
+		}
+		f.Use(mcpfiber.BearerAuth(s.Bearer, opts...))
+		if s.Order == conformance.MetadataAfter {
+			mcpfiber.RegisterMetadata(f, s.Auth)
+		}
+		f.All("/mcp", reply)
+		f.All("/*", reply)
+		return serve(t, f)
+	}})
+}
+
+// TestMetadataPathsConformance: resource paths with spaces, '%', '*', ':',
+// '{' and non-ASCII letters register without a panic and are served.
+func TestMetadataPathsConformance(t *testing.T) {
+	conformance.RunMetadataPaths(t, "fiber", func(t *testing.T, auth *mcpauth.Auth, bearer *mcpauth.Bearer, use bool) string {
+		f := newApp()
+		if use {
+			f.Use(mcpfiber.BearerAuth(bearer))
+		} else {
+			mcpfiber.RegisterMetadata(f, auth)
+		}
+		return serve(t, f)
+	})
 }
