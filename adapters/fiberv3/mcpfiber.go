@@ -155,10 +155,13 @@ func BearerAuth(bearer *mcpauth.Bearer, opts ...Option) fiber.Handler {
 	return mcpauth.NewEdge(bearer, mcpauth.Edge[fiber.Ctx]{Request: request, Next: next, Write: WriteError}, opts...).Serve
 }
 
-// next stores info, when there is one, and runs the next handler.
+// next stores info, when there is one, and runs the next handler. The
+// AuthInfo goes where c.Locals(ContextKey, info) puts it, the fasthttp user
+// values, but through RequestCtx().SetUserValue: Locals' variadic value
+// escapes through the Ctx interface and would cost an allocation a request.
 func next(c fiber.Ctx, info *mcpauth.AuthInfo) error {
 	if info != nil {
-		c.Locals(ContextKey, info)
+		c.RequestCtx().SetUserValue(ContextKey, info)
 		c.SetContext(mcpauth.WithAuthInfo(c.Context(), info))
 	}
 	return c.Next()
