@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 )
 
 // Request is what the request flow ([Flow.Check]) needs to know of an HTTP
@@ -108,7 +109,9 @@ type Flow struct {
 func (f Flow) Check(ctx context.Context, req Request) Outcome {
 	b := f.Bearer
 	if doc, ok := b.public[req.Path]; ok {
-		resp := documentResponse(req.Method, req.PreflightHeaders, doc)
+		// A copy: req's strings may point into the framework's buffers
+		// (fasthttp), and keeping none of them lets req stay on the stack.
+		resp := documentResponse(req.Method, strings.Clone(req.PreflightHeaders), doc)
 		return Outcome{Response: &resp}
 	}
 	if req.Skip {

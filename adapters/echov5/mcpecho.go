@@ -121,10 +121,12 @@ func PassErrors() Option { return option(func(e *edge) { e.PassErrors = handOver
 // middleware.Recover a panic below it gets Recover's 500. BearerAuth panics
 // if bearer is nil, at wiring time rather than on the first request.
 func BearerAuth(bearer *mcpauth.Bearer, opts ...Option) echo.MiddlewareFunc {
-	edge := mcpauth.NewEdge(bearer, mcpauth.Edge[*echo.Context]{Request: request, Write: WriteError}, opts...)
+	edge := mcpauth.NewEdge(bearer, mcpauth.Edge[*echo.Context]{Write: WriteError}, opts...)
+	// echo v5 applies middleware once, when it builds a chain (e.Use, route
+	// registration), not for every request as echo v4 does: the closure that
+	// stores the AuthInfo and calls next is made here, once per chain.
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		e := *edge
-		e.Next = func(c *echo.Context, info *mcpauth.AuthInfo) error {
+		store := func(c *echo.Context, info *mcpauth.AuthInfo) error {
 			if info != nil {
 				c.Set(ContextKey, info)
 				r := c.Request()
@@ -132,7 +134,10 @@ func BearerAuth(bearer *mcpauth.Bearer, opts ...Option) echo.MiddlewareFunc {
 			}
 			return next(c)
 		}
-		return e.Serve
+		return func(c *echo.Context) error {
+			ctx, req := request(c)
+			return edge.Dispatch(c, ctx, req, store)
+		}
 	}
 }
 
