@@ -108,7 +108,7 @@ type Flow struct {
 //     request without credentials passes with no AuthInfo.
 func (f Flow) Check(ctx context.Context, req Request) Outcome {
 	b := f.Bearer
-	if doc, ok := b.public[req.Path]; ok {
+	if doc, ok := b.publicDocument(req.Path); ok {
 		// A copy: req's strings may point into the framework's buffers
 		// (fasthttp), and keeping none of them lets req stay on the stack.
 		resp := documentResponse(req.Method, strings.Clone(req.PreflightHeaders), doc)
@@ -129,4 +129,15 @@ func (f Flow) Check(ctx context.Context, req Request) Outcome {
 		return Outcome{Response: &resp, Err: err}
 	}
 	return Outcome{Info: info}
+}
+
+// publicDocument returns the metadata document served at the decoded path
+// p, if any. Every such path starts with the RFC 9728 well-known prefix, so
+// the usual request is told apart without hashing its path.
+func (b *Bearer) publicDocument(p string) ([]byte, bool) {
+	if !strings.HasPrefix(p, protectedResourceWellKnownPath) {
+		return nil, false
+	}
+	doc, ok := b.public[p]
+	return doc, ok
 }
