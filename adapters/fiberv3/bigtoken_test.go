@@ -1,6 +1,7 @@
 package mcpfiber_test
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -58,5 +59,30 @@ func TestBigTokens(t *testing.T) {
 	// new one is served.
 	if resp := mcpauthtest.Send(t, http.MethodPost, base+"/mcp", big(12<<10)...); resp.Status != 200 {
 		t.Errorf("after a 431: %d %q", resp.Status, resp.Body)
+	}
+}
+
+// TestHeaderTooLargeReachesTheErrorHandler: beyond ReadBufferSize, fiber
+// hands fasthttp's error to the app's ErrorHandler as
+// fiber.ErrRequestHeaderFieldsTooLarge, which may change the answer's body
+// (fasthttp then closes the connection whatever the handler does).
+func TestHeaderTooLargeReachesTheErrorHandler(t *testing.T) {
+	f := newFixture(t)
+	seen := make(chan error, 1)
+	app := newApp(fiber.Config{ReadBufferSize: mcpfiber.ReadBufferSize, ErrorHandler: func(c fiber.Ctx, err error) error {
+		select {
+		case seen <- err:
+		default:
+		}
+		return c.Status(fiber.StatusRequestHeaderFieldsTooLarge).SendString("headers over 20 KiB")
+	}})
+	app.All("/mcp", mcpfiber.BearerAuth(f.bearer), whoami)
+	base := serve(t, app)
+	resp := mcpauthtest.Send(t, http.MethodPost, base+"/mcp", "Bearer "+strings.Repeat("a", mcpfiber.ReadBufferSize))
+	if resp.Status != 431 || string(resp.Body) != "headers over 20 KiB" {
+		t.Errorf("got %d %q, want the app's 431", resp.Status, resp.Body)
+	}
+	if err := <-seen; !errors.Is(err, fiber.ErrRequestHeaderFieldsTooLarge) {
+		t.Errorf("ErrorHandler got %v, want fiber.ErrRequestHeaderFieldsTooLarge", err)
 	}
 }
