@@ -190,14 +190,17 @@ func BearerAuth(bearer *mcpauth.Bearer, opts ...Option) fiber.Handler {
 	}
 }
 
-// request is the mcpauth.Request of c. The method, the decoded path and the
-// preflight headers point into fasthttp's buffers (valid during the call,
+// request is the mcpauth.Request of c. The body is fasthttp's raw body (not
+// c.Body(), which decodes a Content-Encoding: core needs the bytes and the
+// encoding the next handler gets). The method, the decoded path, the
+// Content-Encoding and the preflight headers point into fasthttp's buffers (valid during the call,
 // not kept by core); every Authorization value is copied into a Go string,
 // as core keeps the token in the AuthInfo. The usual single header costs one
 // string allocation and no slice.
 func request(c *fiber.Ctx) mcpauth.Request {
 	rh := &c.Request().Header
-	req := mcpauth.Request{Method: c.Method(), Path: utils.UnsafeString(c.Request().URI().Path())}
+	req := mcpauth.Request{Method: c.Method(), Path: utils.UnsafeString(c.Request().URI().Path()),
+		Body: c.Request().Body, ContentEncoding: utils.UnsafeString(rh.Peek(fiber.HeaderContentEncoding))}
 	values := rh.PeekAll(fiber.HeaderAuthorization)
 	switch len(values) {
 	case 0:
