@@ -197,9 +197,6 @@ func (a *Auth) BearerAuth(v Verifier, opts BearerOptions) (*Bearer, error) {
 	return b, nil
 }
 
-// Resource returns the protected resource identifier of b.
-func (b *Bearer) Resource() string { return b.opts.Resource }
-
 // ResourceMetadataURL returns the resource_metadata URL of b's challenges.
 func (b *Bearer) ResourceMetadataURL() string { return b.metadataURL }
 

@@ -13,8 +13,8 @@ import (
 
 // Well-known paths of authorization server metadata.
 const (
-	OAuthWellKnownPath = "/.well-known/oauth-authorization-server"
-	OIDCWellKnownPath  = "/.well-known/openid-configuration"
+	oauthWellKnownPath = "/.well-known/oauth-authorization-server"
+	oidcWellKnownPath  = "/.well-known/openid-configuration"
 )
 
 // DiscoveryURL returns where the metadata of issuer is published:
@@ -37,11 +37,11 @@ func DiscoveryURL(issuer string, typ ServerType) (string, error) {
 	case OAuth:
 		u.RawPath = ""
 		u.Path = ""
-		return u.String() + OAuthWellKnownPath + p, nil
+		return u.String() + oauthWellKnownPath + p, nil
 	case OIDC, "":
 		u.RawPath = ""
 		u.Path = ""
-		return u.String() + p + OIDCWellKnownPath, nil
+		return u.String() + p + oidcWellKnownPath, nil
 	default:
 		return "", configError("unknown authorization server type %q: expected %q or %q", typ, OAuth, OIDC)
 	}

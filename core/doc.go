@@ -8,7 +8,8 @@
 //
 // The package imports no web framework. Adapters turn a [Bearer] into gin,
 // echo, fiber or chi middleware; [Bearer.Middleware] and
-// [Auth.MetadataHandler] serve plain net/http.
+// [Auth.MetadataHandler] serve plain net/http. Errors are *[Error] values
+// with a [Code]; a Code is itself an error, for errors.Is.
 //
 // # Wiring
 //
@@ -23,10 +24,14 @@
 //		Resource:       "https://api.example.com/mcp",
 //		RequiredScopes: []string{"read"},
 //	})
-//	mux.Handle("/.well-known/oauth-protected-resource/", auth.MetadataHandler())
-//	mux.Handle("/mcp", bearer.Middleware()(mcpHandler))
+//	mux.Handle("/mcp", mcpHandler)
+//	// The middleware answers the protected resource metadata itself, passes
+//	// CORS preflights on, and checks every other request.
+//	err = http.ListenAndServe(":8080", bearer.Middleware()(mux))
 //
 // Handlers below the middleware read the caller with [AuthInfoFromContext].
+// [Flow] is the one request flow behind [Bearer.Middleware] and every
+// framework adapter ([Edge] is how they plug into it).
 //
 // # Defaults
 //

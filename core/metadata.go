@@ -7,8 +7,8 @@ import (
 	"strings"
 )
 
-// ProtectedResourceWellKnownPath is the well-known path of RFC 9728 §3.
-const ProtectedResourceWellKnownPath = "/.well-known/oauth-protected-resource"
+// protectedResourceWellKnownPath is the well-known path of RFC 9728 §3.
+const protectedResourceWellKnownPath = "/.well-known/oauth-protected-resource"
 
 // ResourceMetadataURL returns where the metadata of resource is published
 // (RFC 9728 §3.1): the well-known path inserted between the host and the
@@ -25,7 +25,7 @@ func ResourceMetadataURL(resource string) (string, error) {
 	if p == "/" {
 		p = ""
 	}
-	return u.Scheme + "://" + u.Host + ProtectedResourceWellKnownPath + p, nil
+	return u.Scheme + "://" + u.Host + protectedResourceWellKnownPath + p, nil
 }
 
 // metadataPath is the path part of a metadata URL built by ResourceMetadataURL.

@@ -1,17 +1,27 @@
 package mcpauth
 
 import (
+	"context"
 	"net/http"
 )
 
 // MiddlewareOption tunes [Bearer.Middleware]. The framework adapters have
-// options of the same names and meaning.
-type MiddlewareOption func(*middlewareConfig)
+// options of the same names and meaning. Nil options are ignored; an option
+// given twice: the last one wins.
+type MiddlewareOption interface {
+	apply(*Edge[exchange])
+}
 
-type middlewareConfig struct {
-	flow    Flow
-	skipper func(*http.Request) bool
-	onError func(http.ResponseWriter, *http.Request, error)
+// middlewareOption is a MiddlewareOption.
+type middlewareOption func(*Edge[exchange])
+
+func (o middlewareOption) apply(e *Edge[exchange]) { o(e) }
+
+// exchange is one net/http request going through the middleware.
+type exchange struct {
+	w    http.ResponseWriter
+	r    *http.Request
+	next http.Handler
 }
 
 // Optional lets requests without credentials (no Authorization header, or an
@@ -20,7 +30,7 @@ type middlewareConfig struct {
 // ones: a malformed header or a bad token is refused. Default: off (401).
 // See [Flow.Optional].
 func Optional() MiddlewareOption {
-	return func(c *middlewareConfig) { c.flow.Optional = true }
+	return middlewareOption(func(e *Edge[exchange]) { e.Flow.Optional = true })
 }
 
 // AuthenticatePreflight checks CORS preflights like any other request (they
@@ -29,16 +39,20 @@ func Optional() MiddlewareOption {
 // handler, the application's CORS handling, without an AuthInfo; see
 // [Flow.AuthenticatePreflight] for why that is safe.
 func AuthenticatePreflight() MiddlewareOption {
-	return func(c *middlewareConfig) { c.flow.AuthenticatePreflight = true }
+	return middlewareOption(func(e *Edge[exchange]) { e.Flow.AuthenticatePreflight = true })
 }
 
 // Skipper lets the requests for which skip returns true through unchecked
 // (health checks, public pages): the token is not looked at and their context
 // carries no AuthInfo. The library's metadata routes are answered whatever
-// skip says. Default: none; a nil skip means none; given twice, the last one
-// wins.
+// skip says. Default: none; a nil skip means none.
 func Skipper(skip func(r *http.Request) bool) MiddlewareOption {
-	return func(c *middlewareConfig) { c.skipper = skip }
+	return middlewareOption(func(e *Edge[exchange]) {
+		e.Skipper = nil
+		if skip != nil {
+			e.Skipper = func(x exchange) bool { return skip(x.r) }
+		}
+	})
 }
 
 // ErrorHandler replaces the default answer to a refused request (which is
@@ -48,18 +62,23 @@ func Skipper(skip func(r *http.Request) bool) MiddlewareOption {
 // is not called whatever h does. To log refusals and keep the standard
 // answer, end h with bearer.WriteError(w, err). Answering with anything else
 // loses the WWW-Authenticate challenge MCP clients act on. Default: none; a
-// nil h means none; given twice, the last one wins.
+// nil h means none.
 //
 // net/http has no framework error handler to hand errors to, so there is no
 // PassErrors option here (the gin, echo and fiber adapters have one): this
 // hook is the hand-over point. The library's public documents are never
 // given to h.
 func ErrorHandler(h func(w http.ResponseWriter, r *http.Request, err error)) MiddlewareOption {
-	return func(c *middlewareConfig) { c.onError = h }
+	return middlewareOption(func(e *Edge[exchange]) {
+		e.ErrorHandler = nil
+		if h != nil {
+			e.ErrorHandler = func(x exchange, err error) error { h(x.w, x.r, err); return nil }
+		}
+	})
 }
 
 // Middleware returns net/http middleware running the request flow
-// ([Flow.Check]) for every request:
+// ([Flow.Check], through [Edge.Serve]) for every request:
 //
 //   - the protected resource metadata routes of b's Auth are answered
 //     with their document ([Auth.MetadataRoutes]), so the middleware may
@@ -83,27 +102,26 @@ func (b *Bearer) Middleware(opts ...MiddlewareOption) func(http.Handler) http.Ha
 	if b == nil {
 		panic("mcpauth: Middleware called on a nil *Bearer (build it with Auth.BearerAuth)")
 	}
-	cfg := middlewareConfig{flow: Flow{Bearer: b}}
+	edge := Edge[exchange]{
+		Flow:    Flow{Bearer: b},
+		Request: func(x exchange) (context.Context, Request) { return x.r.Context(), HTTPRequest(x.r) },
+		Next: func(x exchange, info *AuthInfo) error {
+			if info != nil {
+				x.r = x.r.WithContext(WithAuthInfo(x.r.Context(), info))
+			}
+			x.next.ServeHTTP(x.w, x.r)
+			return nil
+		},
+		Write: func(x exchange, resp Response) error { resp.Write(x.w); return nil },
+	}
 	for _, o := range opts {
 		if o != nil {
-			o(&cfg)
+			o.apply(&edge)
 		}
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			req := HTTPRequest(r)
-			req.Skip = cfg.skipper != nil && cfg.skipper(r)
-			out := cfg.flow.Check(r.Context(), req)
-			switch {
-			case out.Response == nil && out.Info == nil:
-				next.ServeHTTP(w, r)
-			case out.Response == nil:
-				next.ServeHTTP(w, r.WithContext(WithAuthInfo(r.Context(), out.Info)))
-			case out.Err != nil && cfg.onError != nil:
-				cfg.onError(w, r, out.Err)
-			default:
-				out.Response.Write(w)
-			}
+			_ = edge.Serve(exchange{w: w, r: r, next: next})
 		})
 	}
 }

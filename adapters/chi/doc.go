@@ -11,8 +11,9 @@
 // mcpauth adapters. Defaults: every request through BearerAuth is checked and
 // one without credentials gets 401; see [Optional], [Skipper] and
 // [ErrorHandler] (chi has no framework error handler: ErrorHandler is the
-// hook). Protect the MCP endpoint with r.With or r.Group, not r.Use on the
-// router holding the metadata routes, which must stay public.
+// hook, and there is no PassErrors). r.Use(mcpchi.BearerAuth(bearer)) is safe
+// on the router holding the metadata routes: BearerAuth answers them itself,
+// and passes CORS preflights to the application.
 //
 //	auth, err := mcpauth.New(mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{{
 //		Resource:             "https://api.example.com/mcp",
@@ -23,6 +24,7 @@
 //	})
 //	r := chi.NewRouter()
 //	r.Use(middleware.Recoverer)
-//	mcpchi.RegisterMetadata(r, auth)                             // public: /.well-known/oauth-protected-resource/mcp
-//	r.With(mcpchi.BearerAuth(bearer)).Handle("/mcp", mcpHandler) // every method: GET, POST, DELETE
+//	r.Use(mcpchi.BearerAuth(bearer)) // every route; the metadata and CORS preflights stay public
+//	mcpchi.RegisterMetadata(r, auth) // GET /.well-known/oauth-protected-resource/mcp (chi: after every r.Use)
+//	r.Handle("/mcp", mcpHandler)     // every method: GET, POST, DELETE
 package mcpchi

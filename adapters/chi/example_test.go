@@ -22,11 +22,12 @@ var mcpHandler http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *ht
 	fmt.Fprintf(w, "hello %s\n", info.Subject)
 })
 
-// The wiring of a chi MCP server: public metadata, protected endpoint. The
-// requests below show what an MCP client sees before it has a token: the
-// 401 challenge points it at the metadata, which names the authorization
-// server. (mcpauth.New makes no network request: discovery happens on the
-// first request with a token.)
+// The wiring of a chi MCP server: BearerAuth for the whole router, which
+// keeps the metadata public. The requests below show what an MCP client sees
+// before it has a token: the 401 challenge points it at the metadata, which
+// names the authorization server; a browser's CORS preflight is not refused.
+// (mcpauth.New makes no network request: discovery happens on the first
+// request with a token.)
 func Example() {
 	auth, err := mcpauth.New(mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{{
 		Resource:             "https://api.example.com/mcp",
@@ -43,8 +44,9 @@ func Example() {
 	}
 	r := chi.NewRouter()
 	r.Use(middleware.Recoverer)
-	mcpchi.RegisterMetadata(r, auth)                             // public: /.well-known/oauth-protected-resource/mcp
-	r.With(mcpchi.BearerAuth(bearer)).Handle("/mcp", mcpHandler) // every method: GET, POST, DELETE
+	r.Use(mcpchi.BearerAuth(bearer)) // every route; the metadata and CORS preflights stay public
+	mcpchi.RegisterMetadata(r, auth) // GET /.well-known/oauth-protected-resource/mcp (chi: after every r.Use)
+	r.Handle("/mcp", mcpHandler)     // every method: GET, POST, DELETE
 
 	w := httptest.NewRecorder()
 	r.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/mcp", nil))
@@ -52,9 +54,15 @@ func Example() {
 	w = httptest.NewRecorder()
 	r.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/.well-known/oauth-protected-resource/mcp", nil))
 	fmt.Println(w.Code, w.Body)
+	preflight := httptest.NewRequest(http.MethodOptions, "/mcp", nil)
+	preflight.Header.Set("Access-Control-Request-Method", "POST")
+	w = httptest.NewRecorder()
+	r.ServeHTTP(w, preflight)
+	fmt.Println(w.Code != http.StatusUnauthorized)
 	// Output:
 	// 401 Bearer resource_metadata="https://api.example.com/.well-known/oauth-protected-resource/mcp", scope="read"
 	// 200 {"resource":"https://api.example.com/mcp","authorization_servers":["https://tenant.example.com"]}
+	// true
 }
 
 // ErrorHandler is the hook where a chi server sees refusals (chi has no

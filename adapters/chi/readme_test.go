@@ -6,25 +6,12 @@ import (
 	"testing"
 )
 
-// TestSnippetsMatchExample keeps the wiring of README.md and of the package
-// doc identical to the compiled and run Example: the README block must be a
-// contiguous part of it, the doc's lines must appear in it in order.
+// TestSnippetsMatchExample keeps the wiring of the package doc identical to
+// the compiled and run Example: the doc's lines must appear in it in order.
+// (README.md's wiring is a complete program, compiled by the repository's
+// documentation test in examples/internal/docscheck.)
 func TestSnippetsMatchExample(t *testing.T) {
 	example := lines(t, "example_test.go")
-	readme, err := os.ReadFile("README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, block, ok := strings.Cut(string(readme), "## Wiring\n\n```go\n")
-	block, _, ok2 := strings.Cut(block, "```")
-	if !ok || !ok2 {
-		t.Fatal("README.md: no go block under ## Wiring")
-	}
-	want := trimmed(strings.Split(block, "\n"))
-	if !contiguous(example, want) {
-		t.Errorf("README.md's wiring is not a part of Example:\n%s", strings.Join(want, "\n"))
-	}
-
 	var doc []string
 	in := false
 	for _, l := range lines(t, "doc.go") {
@@ -65,16 +52,6 @@ func trimmed(ls []string) []string {
 		}
 	}
 	return out
-}
-
-func contiguous(haystack, needle []string) bool {
-	h := trimmed(haystack)
-	for i := 0; i+len(needle) <= len(h); i++ {
-		if strings.Join(h[i:i+len(needle)], "\n") == strings.Join(needle, "\n") {
-			return true
-		}
-	}
-	return false
 }
 
 func inOrder(haystack, needle []string) bool {

@@ -10,8 +10,8 @@
 // like the gin, fiber, chi and net/http ones; [PassErrors] hands refusals to
 // echo's HTTPErrorHandler instead.
 //
-// Wiring (mount BearerAuth per route or group, not with e.Use, so that the
-// metadata routes stay public):
+// Wiring (e.Use is safe: BearerAuth answers the metadata routes itself, so
+// they stay public whatever the order; per-route and group mounting work too):
 //
 //	auth, err := mcpauth.New(mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{{
 //		Resource:             "https://api.example.com/mcp",
@@ -21,8 +21,9 @@
 //		Resource: "https://api.example.com/mcp", RequiredScopes: []string{"read"}})
 //	e := echo.New()
 //	e.Use(middleware.Recover())
-//	mcpecho.RegisterMetadata(e, auth) // GET /.well-known/oauth-protected-resource/mcp
-//	e.Any("/mcp", echo.WrapHandler(mcpHandler), mcpecho.BearerAuth(bearer))
+//	e.Use(mcpecho.BearerAuth(bearer)) // every route; the metadata and CORS preflights stay public
+//	mcpecho.RegisterMetadata(e, auth) // GET /.well-known/oauth-protected-resource/mcp, before or after Use
+//	e.Any("/mcp", echo.WrapHandler(mcpHandler))
 //
 // Handlers below the middleware read the caller with mcpecho.AuthInfo(c), or
 // mcpauth.AuthInfoFromContext(r.Context()) in a wrapped net/http handler.

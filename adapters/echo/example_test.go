@@ -32,8 +32,9 @@ func Example() {
 	}
 	e := echo.New()
 	e.Use(middleware.Recover())
-	mcpecho.RegisterMetadata(e, auth) // GET /.well-known/oauth-protected-resource/mcp
-	e.Any("/mcp", echo.WrapHandler(mcpHandler), mcpecho.BearerAuth(bearer))
+	e.Use(mcpecho.BearerAuth(bearer)) // every route; the metadata and CORS preflights stay public
+	mcpecho.RegisterMetadata(e, auth) // GET /.well-known/oauth-protected-resource/mcp, before or after Use
+	e.Any("/mcp", echo.WrapHandler(mcpHandler))
 	// log.Fatal(e.Start(":8080"))
 }
 

@@ -1,6 +1,7 @@
 package mcpecho
 
 import (
+	"context"
 	"encoding/json"
 
 	"github.com/labstack/echo/v4"
@@ -21,22 +22,21 @@ const ContextKey = "mcpauth.authinfo"
 // every mcpauth adapter (mcpgin, mcpecho, mcpfiber, mcpchi and core's
 // net/http Middleware). Nil options are ignored; an option given twice: the
 // last one wins.
-type Option func(*config)
+type Option = mcpauth.EdgeOption[echo.Context]
 
-type config struct {
-	flow    mcpauth.Flow
-	skipper middleware.Skipper
-	onError func(c echo.Context, err error) error
-	pass    bool
+// edge is the request flow of BearerAuth.
+type edge = mcpauth.Edge[echo.Context]
+
+// option makes an Option of f.
+func option(f func(*edge)) Option {
+	return mcpauth.EdgeOptionFunc[echo.Context](f)
 }
 
 // Optional lets requests without credentials (no Authorization header, or an
 // empty one) through without an AuthInfo (for routes that serve anonymous
 // callers too). A request that sends credentials must still send valid
 // ones: a bad header or token is refused. Default: off (401).
-func Optional() Option {
-	return func(c *config) { c.flow.Optional = true }
-}
+func Optional() Option { return option(func(e *edge) { e.Flow.Optional = true }) }
 
 // AuthenticatePreflight checks CORS preflights (OPTIONS with
 // Access-Control-Request-Method) like any request, so they get 401. Default:
@@ -44,7 +44,7 @@ func Optional() Option {
 // CORS handling (echo's middleware.CORS answers it); see
 // mcpauth.Flow.AuthenticatePreflight for why that is safe.
 func AuthenticatePreflight() Option {
-	return func(c *config) { c.flow.AuthenticatePreflight = true }
+	return option(func(e *edge) { e.Flow.AuthenticatePreflight = true })
 }
 
 // Skipper lets requests for which skip returns true through unchecked (e.g.
@@ -52,9 +52,7 @@ func AuthenticatePreflight() Option {
 // AuthInfo. The library's metadata routes are answered whatever skip says.
 // It is echo's own middleware.Skipper type, so the skippers of echo's
 // middleware can be reused. Default: none; a nil skip means none.
-func Skipper(skip middleware.Skipper) Option {
-	return func(c *config) { c.skipper = skip }
-}
+func Skipper(skip middleware.Skipper) Option { return option(func(e *edge) { e.Skipper = skip }) }
 
 // ErrorHandler replaces the default answer to a refused request. h is given
 // the echo.Context and the error of mcpauth.Bearer.Authenticate (an
@@ -67,7 +65,7 @@ func Skipper(skip middleware.Skipper) Option {
 // ErrorHandler takes precedence over [PassErrors], whatever their order.
 // Default: none; a nil h means none.
 func ErrorHandler(h func(c echo.Context, err error) error) Option {
-	return func(c *config) { c.onError = h }
+	return option(func(e *edge) { e.ErrorHandler = h })
 }
 
 // PassErrors hands refusals over to the application's e.HTTPErrorHandler
@@ -90,9 +88,7 @@ func ErrorHandler(h func(c echo.Context, err error) error) Option {
 // An application handler that wants the core bytes writes
 // bearer.ErrorResponse(err) itself with [WriteError]. [ErrorHandler] takes
 // precedence. Default: off (the core answer is written directly).
-func PassErrors() Option {
-	return func(c *config) { c.pass = true }
-}
+func PassErrors() Option { return option(func(e *edge) { e.PassErrors = handOver }) }
 
 // BearerAuth returns echo middleware running mcpauth's request flow
 // (mcpauth.Flow.Check) for every request it sees. Install it for the whole
@@ -125,41 +121,35 @@ func PassErrors() Option {
 // middleware.Recover a panic below it gets Recover's 500. BearerAuth panics
 // if bearer is nil, at wiring time rather than on the first request.
 func BearerAuth(bearer *mcpauth.Bearer, opts ...Option) echo.MiddlewareFunc {
-	if bearer == nil {
-		panic("mcpecho: BearerAuth called with a nil *mcpauth.Bearer (build it with auth.BearerAuth)")
-	}
-	cfg := config{flow: mcpauth.Flow{Bearer: bearer}}
-	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
-		}
-	}
+	edge := mcpauth.NewEdge(bearer, mcpauth.Edge[echo.Context]{Request: request, Write: WriteError}, opts...)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			r := c.Request()
-			req := mcpauth.HTTPRequest(r)
-			req.Skip = cfg.skipper != nil && cfg.skipper(c)
-			out := cfg.flow.Check(r.Context(), req)
-			switch {
-			case out.Response == nil:
-				if out.Info != nil {
-					c.Set(ContextKey, out.Info)
-					c.SetRequest(r.WithContext(mcpauth.WithAuthInfo(r.Context(), out.Info)))
-				}
-				return next(c)
-			case out.Err != nil && cfg.onError != nil:
-				return cfg.onError(c, out.Err)
-			case out.Err != nil && cfg.pass:
-				hdr := c.Response().Header()
-				for k, v := range out.Response.Header {
-					hdr[k] = v
-				}
-				return &echo.HTTPError{Code: out.Response.Status, Message: json.RawMessage(out.Response.Body), Internal: out.Err}
-			default:
-				return WriteError(c, *out.Response)
+		e := *edge
+		e.Next = func(c echo.Context, info *mcpauth.AuthInfo) error {
+			if info != nil {
+				c.Set(ContextKey, info)
+				r := c.Request()
+				c.SetRequest(r.WithContext(mcpauth.WithAuthInfo(r.Context(), info)))
 			}
+			return next(c)
 		}
+		return e.Serve
 	}
+}
+
+// request is the context and the mcpauth.Request of c.
+func request(c echo.Context) (context.Context, mcpauth.Request) {
+	r := c.Request()
+	return r.Context(), mcpauth.HTTPRequest(r)
+}
+
+// handOver is the PassErrors answer: every header of resp set on the
+// response, and an *echo.HTTPError for the application's HTTPErrorHandler.
+func handOver(c echo.Context, resp mcpauth.Response, err error) error {
+	hdr := c.Response().Header()
+	for k, v := range resp.Header {
+		hdr[k] = v
+	}
+	return &echo.HTTPError{Code: resp.Status, Message: json.RawMessage(resp.Body), Internal: err}
 }
 
 // AuthInfo returns the caller's AuthInfo stored by [BearerAuth]: the value

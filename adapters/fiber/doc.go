@@ -22,8 +22,9 @@
 //	bearer, err := auth.BearerAuth(mcpauth.JWT(), mcpauth.BearerOptions{Resource: "https://api.example.com/mcp", RequiredScopes: []string{"read"}})
 //	app := fiber.New()
 //	app.Use(recover.New())
-//	mcpfiber.RegisterMetadata(app, auth) // public: register it before any app.Use(BearerAuth)
-//	app.All("/mcp", mcpfiber.BearerAuth(bearer), mcpfiber.HTTPHandler(mcpHandler))
+//	app.Use(mcpfiber.BearerAuth(bearer)) // every route; the metadata and CORS preflights stay public
+//	mcpfiber.RegisterMetadata(app, auth) // GET /.well-known/oauth-protected-resource/mcp, before or after Use
+//	app.All("/mcp", mcpfiber.HTTPHandler(mcpHandler))
 //	// or a fiber handler: info, ok := mcpfiber.AuthInfo(c)
 //
 // (error checks left out; the package example has the whole program.)

@@ -74,6 +74,13 @@ func (e *AuthError) Unwrap() []error { return []error{e.fiber, e.Err} }
 // Status returns the answer's HTTP status: 401, 403, 500 or 503.
 func (e *AuthError) Status() int { return e.Response.Status }
 
+// handOver is the PassErrors answer: every header of resp set on the
+// response, and the AuthError for the application's error handler.
+func handOver(c *fiber.Ctx, resp mcpauth.Response, err error) error {
+	setHeaders(c, resp.Header)
+	return newAuthError(resp, err)
+}
+
 // newAuthError builds the AuthError of resp and err, from the fields of
 // resp (never from its body).
 func newAuthError(resp mcpauth.Response, err error) *AuthError {

@@ -33,8 +33,9 @@ func Example() {
 	}
 	app := fiber.New()
 	app.Use(recover.New())
-	mcpfiber.RegisterMetadata(app, auth) // public: GET /.well-known/oauth-protected-resource/mcp
-	app.All("/mcp", mcpfiber.BearerAuth(bearer), func(c *fiber.Ctx) error {
+	app.Use(mcpfiber.BearerAuth(bearer)) // every route; the metadata and CORS preflights stay public
+	mcpfiber.RegisterMetadata(app, auth) // GET /.well-known/oauth-protected-resource/mcp, before or after Use
+	app.All("/mcp", func(c *fiber.Ctx) error {
 		info, _ := mcpfiber.AuthInfo(c) // or mcpauth.AuthInfoFromContext(c.UserContext())
 		return c.SendString("hello " + info.Subject)
 	})

@@ -1,6 +1,8 @@
 package mcpfiber
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
@@ -27,24 +29,20 @@ const ContextKey contextKey = "mcpauth.authinfo"
 // every mcpauth adapter (mcpgin, mcpecho, mcpfiber, mcpchi and core's
 // net/http Middleware). Nil options are ignored; an option given twice: the
 // last one wins.
-type Option func(*config)
+type Option = mcpauth.EdgeOption[*fiber.Ctx]
 
-// config is what the options set.
-type config struct {
-	flow    mcpauth.Flow
-	skipper func(*fiber.Ctx) bool
-	onError func(*fiber.Ctx, error) error
-	pass    bool
-}
+// edge is the request flow of BearerAuth.
+type edge = mcpauth.Edge[*fiber.Ctx]
+
+// option makes an Option of f.
+func option(f func(*edge)) Option { return mcpauth.EdgeOptionFunc[*fiber.Ctx](f) }
 
 // Optional lets a request WITHOUT credentials (no Authorization header, or
 // an empty one) through, with no AuthInfo, for routes that also serve
 // anonymous callers. A request that does send credentials must send valid
 // ones: a malformed header or a bad token is still refused. Default: off
 // (401).
-func Optional() Option {
-	return func(c *config) { c.flow.Optional = true }
-}
+func Optional() Option { return option(func(e *edge) { e.Flow.Optional = true }) }
 
 // AuthenticatePreflight checks CORS preflights (OPTIONS with
 // Access-Control-Request-Method) like any request, so they get 401. Default:
@@ -52,7 +50,7 @@ func Optional() Option {
 // application's CORS handling (fiber's cors middleware answers it); see
 // mcpauth.Flow.AuthenticatePreflight for why that is safe.
 func AuthenticatePreflight() Option {
-	return func(c *config) { c.flow.AuthenticatePreflight = true }
+	return option(func(e *edge) { e.Flow.AuthenticatePreflight = true })
 }
 
 // Skipper lets every request for which skip returns true through unchecked
@@ -61,9 +59,7 @@ func AuthenticatePreflight() Option {
 // whatever skip says. The signature is that of the Next field of fiber's own
 // middleware configs, so those functions can be reused. Default: none; a nil
 // skip means none.
-func Skipper(skip func(c *fiber.Ctx) bool) Option {
-	return func(c *config) { c.skipper = skip }
-}
+func Skipper(skip func(c *fiber.Ctx) bool) Option { return option(func(e *edge) { e.Skipper = skip }) }
 
 // ErrorHandler replaces the answer to a refused request. h is given the
 // fiber context and the error of mcpauth.Bearer.Authenticate (read the
@@ -82,7 +78,7 @@ func Skipper(skip func(c *fiber.Ctx) bool) Option {
 // ErrorHandler takes precedence over [PassErrors], whatever their order.
 // Default: none; a nil h means none.
 func ErrorHandler(h func(c *fiber.Ctx, err error) error) Option {
-	return func(c *config) { c.onError = h }
+	return option(func(e *edge) { e.ErrorHandler = h })
 }
 
 // PassErrors hands refusals over to the application's
@@ -116,9 +112,7 @@ func ErrorHandler(h func(c *fiber.Ctx, err error) error) Option {
 //	}
 //
 // [ErrorHandler] takes precedence. Default: off.
-func PassErrors() Option {
-	return func(c *config) { c.pass = true }
-}
+func PassErrors() Option { return option(func(e *edge) { e.PassErrors = handOver }) }
 
 // BearerAuth returns fiber middleware running mcpauth's request flow
 // (mcpauth.Flow.Check) for every request it sees. Install it for the whole
@@ -158,46 +152,27 @@ func PassErrors() Option {
 // BearerAuth panics if bearer is nil, at wiring time rather than on the
 // first request.
 func BearerAuth(bearer *mcpauth.Bearer, opts ...Option) fiber.Handler {
-	if bearer == nil {
-		panic("mcpfiber: BearerAuth called with a nil *mcpauth.Bearer (build it with auth.BearerAuth)")
-	}
-	cfg := config{flow: mcpauth.Flow{Bearer: bearer}}
-	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
-		}
-	}
-	return func(c *fiber.Ctx) error {
-		req := request(c)
-		req.Skip = cfg.skipper != nil && cfg.skipper(c)
-		ctx := c.UserContext()
-		out := cfg.flow.Check(ctx, req)
-		switch {
-		case out.Response == nil:
-			if out.Info != nil {
-				c.Locals(ContextKey, out.Info)
-				c.SetUserContext(mcpauth.WithAuthInfo(ctx, out.Info))
-			}
-			return c.Next()
-		case out.Err != nil && cfg.onError != nil:
-			return cfg.onError(c, out.Err)
-		case out.Err != nil && cfg.pass:
-			setHeaders(c, out.Response.Header)
-			return newAuthError(*out.Response, out.Err)
-		default:
-			return WriteError(c, *out.Response)
-		}
-	}
+	return mcpauth.NewEdge(bearer, mcpauth.Edge[*fiber.Ctx]{Request: request, Next: next, Write: WriteError}, opts...).Serve
 }
 
-// request is the mcpauth.Request of c. The body is fasthttp's raw body (not
-// c.Body(), which decodes a Content-Encoding: core needs the bytes and the
-// encoding the next handler gets). The method, the decoded path, the
-// Content-Encoding and the preflight headers point into fasthttp's buffers (valid during the call,
+// next stores info, when there is one, and runs the next handler.
+func next(c *fiber.Ctx, info *mcpauth.AuthInfo) error {
+	if info != nil {
+		c.Locals(ContextKey, info)
+		c.SetUserContext(mcpauth.WithAuthInfo(c.UserContext(), info))
+	}
+	return c.Next()
+}
+
+// request is the context (c.UserContext()) and the mcpauth.Request of c.
+// The body is fasthttp's raw body (not c.Body(), which decodes a
+// Content-Encoding: core needs the bytes and the encoding the next handler
+// gets). The method, the decoded path, the Content-Encoding and the
+// preflight headers point into fasthttp's buffers (valid during the call,
 // not kept by core); every Authorization value is copied into a Go string,
 // as core keeps the token in the AuthInfo. The usual single header costs one
 // string allocation and no slice.
-func request(c *fiber.Ctx) mcpauth.Request {
+func request(c *fiber.Ctx) (context.Context, mcpauth.Request) {
 	rh := &c.Request().Header
 	req := mcpauth.Request{Method: c.Method(), Path: utils.UnsafeString(c.Request().URI().Path()),
 		Body: c.Request().Body, ContentEncoding: utils.UnsafeString(rh.Peek(fiber.HeaderContentEncoding))}
@@ -216,7 +191,7 @@ func request(c *fiber.Ctx) mcpauth.Request {
 		req.PreflightMethod = utils.UnsafeString(rh.Peek(fiber.HeaderAccessControlRequestMethod))
 		req.PreflightHeaders = utils.UnsafeString(rh.Peek(fiber.HeaderAccessControlRequestHeaders))
 	}
-	return req
+	return c.UserContext(), req
 }
 
 // AuthInfo returns the caller's AuthInfo stored by [BearerAuth]: the value

@@ -20,8 +20,9 @@
 //	})
 //	r := gin.New()
 //	r.Use(gin.Recovery())
-//	mcpgin.RegisterMetadata(r, auth) // public: before any BearerAuth
-//	r.Any("/mcp", mcpgin.BearerAuth(bearer), gin.WrapH(mcpHandler))
+//	r.Use(mcpgin.BearerAuth(bearer)) // every route; the metadata and CORS preflights stay public
+//	mcpgin.RegisterMetadata(r, auth) // GET /.well-known/oauth-protected-resource/mcp, before or after Use
+//	r.Any("/mcp", gin.WrapH(mcpHandler))
 //
 // A gin handler reads the caller with [AuthInfo](c); a net/http handler
 // mounted with gin.WrapH, or any code given c.Request.Context(), with

@@ -31,8 +31,9 @@ func Example() {
 
 	r := gin.New()
 	r.Use(gin.Recovery())
-	mcpgin.RegisterMetadata(r, auth) // public: registered before any BearerAuth
-	r.Any("/mcp", mcpgin.BearerAuth(bearer), func(c *gin.Context) {
+	r.Use(mcpgin.BearerAuth(bearer)) // every route; the metadata and CORS preflights stay public
+	mcpgin.RegisterMetadata(r, auth) // GET /.well-known/oauth-protected-resource/mcp, before or after Use
+	r.Any("/mcp", func(c *gin.Context) {
 		info, _ := mcpgin.AuthInfo(c) // or mcpauth.AuthInfoFromContext(c.Request.Context())
 		c.JSON(http.StatusOK, gin.H{"subject": info.Subject, "scopes": info.Scopes})
 	})

@@ -1,6 +1,8 @@
 package mcpgin
 
 import (
+	"context"
+
 	"github.com/gin-gonic/gin"
 
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
@@ -23,22 +25,21 @@ const ContextKey = "mcpauth.authinfo"
 // every mcpauth adapter (mcpgin, mcpecho, mcpfiber, mcpchi and core's
 // net/http Middleware). Nil options are ignored; an option given twice: the
 // last one wins.
-type Option func(*config)
+type Option = mcpauth.EdgeOption[*gin.Context]
 
-type config struct {
-	flow    mcpauth.Flow
-	skipper func(*gin.Context) bool
-	onError func(c *gin.Context, err error)
-	pass    bool
+// edge is the request flow of BearerAuth.
+type edge = mcpauth.Edge[*gin.Context]
+
+// option makes an Option of f.
+func option(f func(*edge)) Option {
+	return mcpauth.EdgeOptionFunc[*gin.Context](f)
 }
 
 // Optional lets requests without credentials (no Authorization header, or an
 // empty one) through, with no AuthInfo (for routes that also serve anonymous
 // callers). A request that sends credentials must still send valid ones: a
 // malformed header or a bad token is refused as usual. Default: off (401).
-func Optional() Option {
-	return func(c *config) { c.flow.Optional = true }
-}
+func Optional() Option { return option(func(e *edge) { e.Flow.Optional = true }) }
 
 // AuthenticatePreflight checks CORS preflights (OPTIONS with
 // Access-Control-Request-Method) like any request, so they get 401. Default:
@@ -46,7 +47,7 @@ func Optional() Option {
 // application's CORS handling; see mcpauth.Flow.AuthenticatePreflight for
 // why that is safe.
 func AuthenticatePreflight() Option {
-	return func(c *config) { c.flow.AuthenticatePreflight = true }
+	return option(func(e *edge) { e.Flow.AuthenticatePreflight = true })
 }
 
 // Skipper lets the requests for which skip returns true through unchecked
@@ -55,7 +56,7 @@ func AuthenticatePreflight() Option {
 // routes are answered whatever skip says. Default: none; a nil skip means
 // none.
 func Skipper(skip func(c *gin.Context) bool) Option {
-	return func(c *config) { c.skipper = skip }
+	return option(func(e *edge) { e.Skipper = skip })
 }
 
 // ErrorHandler replaces the default answer to a refused request (which is
@@ -77,7 +78,16 @@ func Skipper(skip func(c *gin.Context) bool) Option {
 // ErrorHandler takes precedence over [PassErrors], whatever their order.
 // Default: none; a nil h means none.
 func ErrorHandler(h func(c *gin.Context, err error)) Option {
-	return func(cfg *config) { cfg.onError = h }
+	return option(func(e *edge) {
+		e.ErrorHandler = nil
+		if h != nil {
+			e.ErrorHandler = func(c *gin.Context, err error) error {
+				h(c, err)
+				c.Abort()
+				return nil
+			}
+		}
+	})
 }
 
 // PassErrors hands refusals over to the application's gin error-rendering
@@ -103,9 +113,7 @@ func ErrorHandler(h func(c *gin.Context, err error)) Option {
 // status or the headers yourself, use [ErrorHandler], which takes
 // precedence. Default: off (BearerAuth writes core's answer itself and adds
 // nothing to c.Errors).
-func PassErrors() Option {
-	return func(cfg *config) { cfg.pass = true }
-}
+func PassErrors() Option { return option(func(e *edge) { e.PassErrors = passError }) }
 
 // BearerAuth returns gin middleware running mcpauth's request flow
 // (mcpauth.Flow.Check) for every request it sees. Install it for the whole
@@ -137,40 +145,41 @@ func PassErrors() Option {
 // an ignored error of mcpauth.Auth.BearerAuth), at start-up rather than on
 // the first request.
 func BearerAuth(bearer *mcpauth.Bearer, opts ...Option) gin.HandlerFunc {
-	if bearer == nil {
-		panic("mcpgin: BearerAuth called with a nil *mcpauth.Bearer (build it with auth.BearerAuth)")
+	edge := mcpauth.NewEdge(bearer, mcpauth.Edge[*gin.Context]{Request: request, Next: next, Write: write}, opts...)
+	return func(c *gin.Context) { _ = edge.Serve(c) }
+}
+
+// request is the context and the mcpauth.Request of c.
+func request(c *gin.Context) (context.Context, mcpauth.Request) {
+	return c.Request.Context(), mcpauth.HTTPRequest(c.Request)
+}
+
+// write is WriteError as an Edge's Write.
+func write(c *gin.Context, resp mcpauth.Response) error {
+	WriteError(c, resp)
+	return nil
+}
+
+// next stores info, when there is one, and runs the handlers below.
+func next(c *gin.Context, info *mcpauth.AuthInfo) error {
+	if info != nil {
+		c.Set(ContextKey, info)
+		c.Request = c.Request.WithContext(mcpauth.WithAuthInfo(c.Request.Context(), info))
 	}
-	cfg := config{flow: mcpauth.Flow{Bearer: bearer}}
-	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
-		}
+	c.Next()
+	return nil
+}
+
+// passError is the PassErrors answer: every header of resp, the error in
+// c.Errors, the status committed.
+func passError(c *gin.Context, resp mcpauth.Response, err error) error {
+	hdr := c.Writer.Header()
+	for k, v := range resp.Header {
+		hdr[k] = v
 	}
-	return func(c *gin.Context) {
-		req := mcpauth.HTTPRequest(c.Request)
-		req.Skip = cfg.skipper != nil && cfg.skipper(c)
-		out := cfg.flow.Check(c.Request.Context(), req)
-		switch {
-		case out.Response == nil:
-			if out.Info != nil {
-				c.Set(ContextKey, out.Info)
-				c.Request = c.Request.WithContext(mcpauth.WithAuthInfo(c.Request.Context(), out.Info))
-			}
-			c.Next()
-		case out.Err != nil && cfg.onError != nil:
-			cfg.onError(c, out.Err)
-			c.Abort()
-		case out.Err != nil && cfg.pass:
-			hdr := c.Writer.Header()
-			for k, v := range out.Response.Header {
-				hdr[k] = v
-			}
-			_ = c.Error(out.Err).SetType(gin.ErrorTypePrivate)
-			c.AbortWithStatus(out.Response.Status)
-		default:
-			WriteError(c, *out.Response)
-		}
-	}
+	_ = c.Error(err).SetType(gin.ErrorTypePrivate)
+	c.AbortWithStatus(resp.Status)
+	return nil
 }
 
 // AuthInfo returns the caller's AuthInfo stored by [BearerAuth]; ok is false

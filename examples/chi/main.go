@@ -20,13 +20,14 @@ import (
 
 func main() { app.Main(app.Options{Name: "chi"}, serve) }
 
-// serve mounts the example on chi: the public protected resource metadata,
-// then the MCP endpoint behind the bearer middleware (r.With, so that the
-// metadata stays public).
+// serve mounts the example on chi: BearerAuth for the whole router (it keeps
+// the protected resource metadata and CORS preflights public; chi wants
+// every r.Use before the routes), the metadata routes, and the MCP endpoint.
 func serve(ctx context.Context, a *app.App) error {
 	r := chi.NewRouter()
 	r.Use(middleware.Recoverer)
-	mcpchi.RegisterMetadata(r, a.Auth)                             // GET /.well-known/oauth-protected-resource/mcp
-	r.With(mcpchi.BearerAuth(a.Bearer)).Handle(app.MCPPath, a.MCP) // POST (and GET, DELETE) /mcp
+	r.Use(mcpchi.BearerAuth(a.Bearer)) // every route; the metadata and CORS preflights stay public
+	mcpchi.RegisterMetadata(r, a.Auth) // GET /.well-known/oauth-protected-resource/mcp
+	r.Handle(app.MCPPath, a.MCP)       // POST (and GET, DELETE) /mcp
 	return a.ServeHTTP(ctx, r)
 }

@@ -20,14 +20,15 @@ import (
 
 func main() { app.Main(app.Options{Name: "echo"}, serve) }
 
-// serve mounts the example on echo: the public protected resource metadata,
-// then the MCP endpoint behind the bearer middleware (per route, so that
-// the metadata stays public).
+// serve mounts the example on echo: BearerAuth for the whole server (it
+// keeps the protected resource metadata and CORS preflights public), the
+// metadata routes, and the MCP endpoint.
 func serve(ctx context.Context, a *app.App) error {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.Use(middleware.Recover())
-	mcpecho.RegisterMetadata(e, a.Auth)                                       // GET /.well-known/oauth-protected-resource/mcp
-	e.Any(app.MCPPath, echo.WrapHandler(a.MCP), mcpecho.BearerAuth(a.Bearer)) // POST (and GET, DELETE) /mcp
+	e.Use(mcpecho.BearerAuth(a.Bearer))         // every route; the metadata and CORS preflights stay public
+	mcpecho.RegisterMetadata(e, a.Auth)         // GET /.well-known/oauth-protected-resource/mcp
+	e.Any(app.MCPPath, echo.WrapHandler(a.MCP)) // POST (and GET, DELETE) /mcp
 	return a.ServeHTTP(ctx, e)
 }

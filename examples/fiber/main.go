@@ -21,15 +21,17 @@ import (
 
 func main() { app.Main(app.Options{Name: "fiber"}, serve) }
 
-// serve mounts the example on fiber: the public protected resource metadata,
-// then the MCP endpoint behind the bearer middleware. mcpfiber.HTTPHandler
+// serve mounts the example on fiber: BearerAuth for the whole app (it keeps
+// the protected resource metadata and CORS preflights public), the metadata
+// routes, and the MCP endpoint. mcpfiber.HTTPHandler
 // (not adaptor.HTTPHandler) gives the SDK handler a request context that
 // carries the caller.
 func serve(ctx context.Context, a *app.App) error {
 	f := fiber.New(fiber.Config{DisableStartupMessage: true})
 	f.Use(recover.New())
-	mcpfiber.RegisterMetadata(f, a.Auth)                                           // GET /.well-known/oauth-protected-resource/mcp
-	f.All(app.MCPPath, mcpfiber.BearerAuth(a.Bearer), mcpfiber.HTTPHandler(a.MCP)) // POST (and GET, DELETE) /mcp
+	f.Use(mcpfiber.BearerAuth(a.Bearer))            // every route; the metadata and CORS preflights stay public
+	mcpfiber.RegisterMetadata(f, a.Auth)            // GET /.well-known/oauth-protected-resource/mcp
+	f.All(app.MCPPath, mcpfiber.HTTPHandler(a.MCP)) // POST (and GET, DELETE) /mcp
 
 	errc := make(chan error, 1)
 	go func() { errc <- f.Listener(a.Listener) }()

@@ -19,13 +19,15 @@ import (
 
 func main() { app.Main(app.Options{Name: "gin"}, serve) }
 
-// serve mounts the example on gin: the public protected resource metadata,
-// then the MCP endpoint behind the bearer middleware.
+// serve mounts the example on gin: BearerAuth for the whole engine (it keeps
+// the protected resource metadata and CORS preflights public), the metadata
+// routes, and the MCP endpoint.
 func serve(ctx context.Context, a *app.App) error {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.Use(gin.Recovery())
-	mcpgin.RegisterMetadata(r, a.Auth)                                // GET /.well-known/oauth-protected-resource/mcp
-	r.Any(app.MCPPath, mcpgin.BearerAuth(a.Bearer), gin.WrapH(a.MCP)) // POST (and GET, DELETE) /mcp
+	r.Use(mcpgin.BearerAuth(a.Bearer))   // every route; the metadata and CORS preflights stay public
+	mcpgin.RegisterMetadata(r, a.Auth)   // GET /.well-known/oauth-protected-resource/mcp
+	r.Any(app.MCPPath, gin.WrapH(a.MCP)) // POST (and GET, DELETE) /mcp
 	return a.ServeHTTP(ctx, r)
 }

@@ -57,7 +57,8 @@ func options(s *Store) app.Options {
 func serve(ctx context.Context, a *app.App) error {
 	r := chi.NewRouter()
 	r.Use(middleware.Recoverer)
+	r.Use(mcpchi.BearerAuth(a.Bearer)) // every route; the metadata and CORS preflights stay public
 	mcpchi.RegisterMetadata(r, a.Auth)
-	r.With(mcpchi.BearerAuth(a.Bearer)).Handle(app.MCPPath, a.MCP)
+	r.Handle(app.MCPPath, a.MCP)
 	return a.ServeHTTP(ctx, r)
 }
