@@ -21,7 +21,7 @@ var (
 	keyName   = []byte("name")
 )
 
-// visitOperations calls visit once per JSON-RPC message of body, with every
+// visitOperations calls sink.message once per JSON-RPC message of body, with every
 // "method" string value of the message and every "name" string value of
 // every "params" object of it. It is deliberately generous, so that the
 // scopes derived from it are at least those of the operation any JSON
@@ -41,11 +41,11 @@ var (
 //     answers it with a JSON-RPC parse error and runs no operation.
 //
 // A string value is decoded as encoding/json does (escapes, and invalid
-// UTF-8 replaced by U+FFFD) before visit sees it; visit must not keep the
-// slices it is given past its return (they may point into body).
-func visitOperations(body []byte, visit func(methods, names [][]byte)) {
+// UTF-8 replaced by U+FFFD) before sink sees it. (sink is a concrete type,
+// not a func, so that the messages' small buffers stay on the stack.)
+func visitOperations(body []byte, sink *operationSink) {
 	if json.Valid(body) {
-		walkTop(body, visit)
+		walkTop(body, sink)
 		return
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -54,18 +54,18 @@ func visitOperations(body []byte, visit func(methods, names [][]byte)) {
 		if dec.Decode(&raw) != nil {
 			return
 		}
-		walkTop(raw, visit)
+		walkTop(raw, sink)
 	}
 }
 
 // walkTop visits the message, or the messages of the batch, of one valid JSON
 // value.
-func walkTop(data []byte, visit func(methods, names [][]byte)) {
+func walkTop(data []byte, sink *operationSink) {
 	w := walker{data: data}
 	w.space()
 	switch w.peek() {
 	case '{':
-		w.message(visit)
+		w.message(sink)
 	case '[':
 		w.pos++
 		w.space()
@@ -75,7 +75,7 @@ func walkTop(data []byte, visit func(methods, names [][]byte)) {
 		for {
 			w.space()
 			if w.peek() == '{' {
-				w.message(visit)
+				w.message(sink)
 			} else {
 				w.skipValue()
 			}
@@ -89,7 +89,8 @@ func walkTop(data []byte, visit func(methods, names [][]byte)) {
 }
 
 // walker reads a valid JSON value; on invalid input it never panics or
-// loops (every step advances or stops at the end), it only reads garbage.
+// loops (every key read advances, every separator check advances or stops),
+// it only reads garbage.
 type walker struct {
 	data []byte
 	pos  int
@@ -113,56 +114,63 @@ func (w *walker) space() {
 	}
 }
 
-// message reads the object at w.pos and visits its methods and names. Up to
-// four of each are kept without allocating.
-func (w *walker) message(visit func(methods, names [][]byte)) {
+// message reads the object at w.pos and gives its methods and names to
+// sink. Up to four of each are kept without allocating.
+func (w *walker) message(sink *operationSink) {
 	var mbuf, nbuf [4][]byte
 	methods, names := mbuf[:0], nbuf[:0]
-	w.object(func(key []byte) {
+	for key, ok := w.firstKey(); ok; key, ok = w.nextKey() {
 		switch {
 		case bytes.EqualFold(key, keyMethod) && w.peek() == '"':
 			methods = append(methods, w.stringValue())
 		case bytes.EqualFold(key, keyParams) && w.peek() == '{':
-			w.object(func(key []byte) {
+			for key, ok := w.firstKey(); ok; key, ok = w.nextKey() {
 				if bytes.EqualFold(key, keyName) && w.peek() == '"' {
 					names = append(names, w.stringValue())
 				} else {
 					w.skipValue()
 				}
-			})
+			}
 		default:
 			w.skipValue()
 		}
-	})
-	visit(methods, names)
+	}
+	sink.message(methods, names)
 }
 
-// object reads the object at w.pos, calling member with each decoded key
-// and w positioned on the member's value, which member must read.
-func (w *walker) object(member func(key []byte)) {
+// firstKey enters the object at w.pos and reads its first member's key,
+// leaving w on the member's value; ok is false for an empty object (w is
+// then past it).
+func (w *walker) firstKey() (key []byte, ok bool) {
 	w.pos++ // '{'
-	for {
-		w.space()
-		if w.peek() != '"' {
-			w.pos++ // '}' (or garbage: stop)
-			return
-		}
-		key := w.stringValue()
-		w.space()
-		w.pos++ // ':'
-		w.space()
-		start := w.pos
-		member(key)
-		if w.pos == start { // never loop on garbage
-			w.pos++
-		}
-		w.space()
-		if w.peek() != ',' {
-			w.pos++ // '}'
-			return
-		}
-		w.pos++
+	return w.key()
+}
+
+// nextKey moves past the separator after a member's value and reads the
+// next member's key; ok is false at the end of the object (w is then past
+// it).
+func (w *walker) nextKey() (key []byte, ok bool) {
+	w.space()
+	if w.peek() != ',' {
+		w.pos++ // '}' (or garbage: stop)
+		return nil, false
 	}
+	w.pos++
+	return w.key()
+}
+
+// key reads a member's key and the colon after it.
+func (w *walker) key() (key []byte, ok bool) {
+	w.space()
+	if w.peek() != '"' {
+		w.pos++ // '}' (or garbage: stop)
+		return nil, false
+	}
+	key = w.stringValue()
+	w.space()
+	w.pos++ // ':'
+	w.space()
+	return key, true
 }
 
 // stringValue reads the string at w.pos and returns its decoded value: the
@@ -186,18 +194,25 @@ func (w *walker) stringValue() []byte {
 	return []byte(s)
 }
 
-// skipString moves past the string at w.pos (its closing quote included).
+// skipString moves past the string at w.pos (its closing quote included):
+// to the first quote not escaped, that is preceded by an even number of
+// backslashes (IndexByte makes long strings cheap).
 func (w *walker) skipString() {
 	w.pos++ // opening quote
-	for w.pos < len(w.data) {
-		switch w.data[w.pos] {
-		case '\\':
-			w.pos += 2
-		case '"':
-			w.pos++
+	for {
+		i := bytes.IndexByte(w.data[w.pos:], '"')
+		if i < 0 {
+			w.pos = len(w.data)
 			return
-		default:
-			w.pos++
+		}
+		end := w.pos + i
+		backslashes := 0
+		for j := end - 1; j >= w.pos && w.data[j] == '\\'; j-- {
+			backslashes++
+		}
+		w.pos = end + 1
+		if backslashes%2 == 0 {
+			return
 		}
 	}
 }

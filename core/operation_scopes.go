@@ -120,17 +120,45 @@ func (o *operationScopes) required(req *Request) (need []string, unchecked strin
 	if len(body) == 0 {
 		return nil, ""
 	}
-	visitOperations(body, func(methods, names [][]byte) {
-		for _, m := range methods {
-			need = appendNew(need, o.methods[string(m)])
-			if string(m) == MethodToolsCall {
-				for _, n := range names {
-					need = appendNew(need, o.tools[string(n)])
-				}
+	sink := operationSink{o: o}
+	visitOperations(body, &sink)
+	return sink.need, ""
+}
+
+// operationSink collects the scopes the messages of a body need.
+type operationSink struct {
+	o    *operationScopes
+	need []string
+	// trace, in tests, receives every message's methods and names.
+	trace *[][2][]string
+}
+
+// message adds the scopes of one message: each method's MethodScopes and,
+// for tools/call, each name's ToolScopes.
+func (s *operationSink) message(methods, names [][]byte) {
+	if s.trace != nil {
+		*s.trace = append(*s.trace, [2][]string{byteStrings(methods), byteStrings(names)})
+	}
+	if s.o == nil {
+		return
+	}
+	for _, m := range methods {
+		s.need = appendNew(s.need, s.o.methods[string(m)])
+		if string(m) == MethodToolsCall {
+			for _, n := range names {
+				s.need = appendNew(s.need, s.o.tools[string(n)])
 			}
 		}
-	})
-	return need, ""
+	}
+}
+
+// byteStrings copies bs into strings.
+func byteStrings(bs [][]byte) []string {
+	out := make([]string, len(bs))
+	for i, b := range bs {
+		out[i] = string(b)
+	}
+	return out
 }
 
 // appendNew appends to dst the scopes of add it does not hold yet.

@@ -1,6 +1,9 @@
 package mcpauth
 
 import (
+	"bytes"
+	"io"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -140,4 +143,42 @@ func TestOperationScopesConfig(t *testing.T) {
 	if !slices.Equal(o.tools["t"], []string{"a"}) || o.tools["u"] != nil || o.limit != DefaultBodyPeekLimit {
 		t.Errorf("the configuration follows the caller's map: %v (limit %d)", o.tools, o.limit)
 	}
+}
+
+// BenchmarkBodyPeek measures the two halves of the per-operation scopes'
+// body peek on a typical tools/call, without the token check: "parse"
+// (json.Valid and the walk: method, params.name and the scopes they need)
+// and "peek-http" (reading a net/http body into memory and putting a reader
+// of it back).
+func BenchmarkBodyPeek(b *testing.B) {
+	body := []byte(`{"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"name":"create-todo","arguments":{"content":"Write the README"},"_meta":{"progressToken":7}}}`)
+	o, err := newOperationScopes(BearerOptions{ToolScopes: map[string][]string{"create-todo": {"write"}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("parse", func(b *testing.B) {
+		req := Request{Body: func() []byte { return body }}
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if need, _ := o.required(&req); len(need) != 1 {
+				b.Fatal(need)
+			}
+		}
+	})
+	b.Run("peek-http", func(b *testing.B) {
+		r, err := http.NewRequest(http.MethodPost, "http://x/mcp", nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r.ContentLength = int64(len(body))
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for b.Loop() {
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			if got, complete := peekHTTPBody(r, DefaultBodyPeekLimit); !complete || len(got) != len(body) {
+				b.Fatal(len(got), complete)
+			}
+		}
+	})
 }
