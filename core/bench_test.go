@@ -151,11 +151,13 @@ func BenchmarkOperationScopes(b *testing.B) {
 			req := mcpauth.Request{Method: http.MethodPost, Path: "/mcp", Authorization: []string{header}, Body: func() []byte { return bc.body }}
 			b.SetBytes(int64(len(bc.body)))
 			b.ReportAllocs()
-			for b.Loop() {
-				if out := bc.flow.Check(context.Background(), req); out.Info == nil {
-					b.Fatal(out.Response)
+			mcpauth.MeasureCPU(b, func() {
+				for b.Loop() {
+					if out := bc.flow.Check(context.Background(), req); out.Info == nil {
+						b.Fatal(out.Response)
+					}
 				}
-			}
+			})
 		})
 	}
 	for _, bc := range []struct {
@@ -172,10 +174,12 @@ func BenchmarkOperationScopes(b *testing.B) {
 			r.ContentLength = int64(len(typical))
 			b.SetBytes(int64(len(typical)))
 			b.ReportAllocs()
-			for b.Loop() {
-				r.Body = io.NopCloser(bytes.NewReader(typical))
-				h.ServeHTTP(w, r)
-			}
+			mcpauth.MeasureCPU(b, func() {
+				for b.Loop() {
+					r.Body = io.NopCloser(bytes.NewReader(typical))
+					h.ServeHTTP(w, r)
+				}
+			})
 			if w.Code != http.StatusOK {
 				b.Fatal(w.Code, w.Body)
 			}

@@ -160,11 +160,13 @@ func BenchmarkBodyPeek(b *testing.B) {
 		req := Request{Body: func() []byte { return body }}
 		b.SetBytes(int64(len(body)))
 		b.ReportAllocs()
-		for b.Loop() {
-			if need, _ := o.required(&req); len(need) != 1 {
-				b.Fatal(need)
+		MeasureCPU(b, func() {
+			for b.Loop() {
+				if need, _ := o.required(&req); len(need) != 1 {
+					b.Fatal(need)
+				}
 			}
-		}
+		})
 	})
 	b.Run("peek-http", func(b *testing.B) {
 		r, err := http.NewRequest(http.MethodPost, "http://x/mcp", nil)
@@ -174,11 +176,13 @@ func BenchmarkBodyPeek(b *testing.B) {
 		r.ContentLength = int64(len(body))
 		b.SetBytes(int64(len(body)))
 		b.ReportAllocs()
-		for b.Loop() {
-			r.Body = io.NopCloser(bytes.NewReader(body))
-			if got, complete := peekHTTPBody(r, DefaultBodyPeekLimit); !complete || len(got) != len(body) {
-				b.Fatal(len(got), complete)
+		MeasureCPU(b, func() {
+			for b.Loop() {
+				r.Body = io.NopCloser(bytes.NewReader(body))
+				if got, complete := peekHTTPBody(r, DefaultBodyPeekLimit); !complete || len(got) != len(body) {
+					b.Fatal(len(got), complete)
+				}
 			}
-		}
+		})
 	})
 }
