@@ -3,6 +3,7 @@ package mcpauth
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -200,7 +201,7 @@ func peekHTTPBody(r *http.Request, limit int64) (body []byte, complete bool) {
 		}
 	}
 	switch {
-	case err != io.EOF:
+	case !errors.Is(err, io.EOF):
 		r.Body = bodyReader{io.MultiReader(bytes.NewReader(buf), errReader{err}), orig}
 		return buf, true // whoever reads the body gets the same error
 	case int64(len(buf)) > limit:
