@@ -105,9 +105,10 @@ type BearerOptions struct {
 }
 
 // Bearer checks the bearer tokens of requests to one protected resource.
-// Build it with [Auth.BearerAuth]; it is safe for concurrent use. The
-// adapters and [Bearer.Middleware] call [Bearer.Authenticate] and answer
-// refusals with [Bearer.ErrorResponse].
+// Build it with [Auth.BearerAuth]; it is safe for concurrent use.
+// [Bearer.Middleware] and the adapters run it through the request flow
+// ([Flow.Check]), which calls [Bearer.Authenticate] and answers refusals
+// with [Bearer.ErrorResponse].
 type Bearer struct {
 	opts        BearerOptions
 	audience    string
@@ -201,11 +202,16 @@ func (a *Auth) BearerAuth(v Verifier, opts BearerOptions) (*Bearer, error) {
 func (b *Bearer) ResourceMetadataURL() string { return b.metadataURL }
 
 // Authenticate checks the request's credentials, given every value of its
-// Authorization header (rules in [CodeMissingAuthHeader] and below). It returns the caller's
-// AuthInfo, or an error to answer with [Bearer.ErrorResponse]: an *Error,
-// or, from a VerifyFunc, an error wrapping one or wrapping the verifier's own
-// failure (read it with errors.As, test it with errors.Is, never with a type
-// assertion).
+// Authorization header in order: none or one empty value is
+// [CodeMissingAuthHeader], the scheme alone [CodeMissingBearerToken], two
+// values, another scheme or a token outside RFC 6750's b64token
+// [CodeInvalidAuthHeaderFormat] (RFC 6750 §2.1; the token is never read from
+// the query string). It returns the caller's AuthInfo, or an error to answer
+// with [Bearer.ErrorResponse]: a new *Error each time, or, from a
+// VerifyFunc, an error wrapping one or wrapping the verifier's own failure
+// (read it with errors.As, test it with errors.Is and a [Code], never with a
+// type assertion). Most callers use [Flow.Check] (through the middleware or
+// an adapter) rather than Authenticate.
 //
 // In order: the token is extracted; verified (JWT mode: structure, algorithm
 // allow-list, issuer among the resource's trusted servers before any network

@@ -16,13 +16,14 @@ type Edge[C any] struct {
 	Flow Flow
 	// Request reads the request: the context to authenticate with (key
 	// fetches honour its cancellation) and the [Request] (Skip is set by
-	// Serve from Skipper). Required.
+	// Serve from Skipper). Required by Serve (not by Dispatch).
 	Request func(c C) (context.Context, Request)
 	// Skipper, when set, lets the requests it returns true for through
 	// unchecked (the library's public routes are still answered).
 	Skipper func(c C) bool
 	// Next calls the next handler, after storing info the framework's way
-	// and with [WithAuthInfo] when info is not nil. Required.
+	// and with [WithAuthInfo] when info is not nil. Required by Serve (not
+	// by Dispatch given a next).
 	Next func(c C, info *AuthInfo) error
 	// Write writes resp as it is and stops the chain. Required.
 	Write func(c C, resp Response) error
@@ -42,11 +43,24 @@ type Edge[C any] struct {
 // Write. It returns what the chosen function returns.
 func (e *Edge[C]) Serve(c C) error {
 	ctx, req := e.Request(c)
+	return e.Dispatch(c, ctx, req, nil)
+}
+
+// Dispatch is Serve for an adapter that has read the request itself (Skip
+// is set here from Skipper; Request is not called) and, when next is not
+// nil, calls next instead of e.Next. It is the form for frameworks whose
+// next handler is known only per request (echo builds its middleware chain
+// for every request) or whose request values should not escape to the heap
+// (fiber copies the Authorization value out of fasthttp's buffers).
+func (e *Edge[C]) Dispatch(c C, ctx context.Context, req Request, next func(c C, info *AuthInfo) error) error {
 	req.Skip = e.Skipper != nil && e.Skipper(c)
 	out := e.Flow.Check(ctx, req)
 	switch {
 	case out.Response == nil:
-		return e.Next(c, out.Info)
+		if next == nil {
+			next = e.Next
+		}
+		return next(c, out.Info)
 	case out.Err != nil && e.ErrorHandler != nil:
 		return e.ErrorHandler(c, out.Err)
 	case out.Err != nil && e.PassErrors != nil:

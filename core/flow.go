@@ -32,13 +32,15 @@ type Request struct {
 	Skip bool
 	// Body returns the whole request body, for the per-operation scopes
 	// (BearerOptions.MethodScopes and ToolScopes); it is called only when
-	// the Bearer has some, and at most once. Adapters on frameworks that
-	// have read the body already (fasthttp: fiber's c.Request().Body) set
-	// it; the bytes are only read during Check. [HTTPRequest] leaves it nil
-	// and gives the flow the net/http body instead, which the flow reads (up
-	// to BearerOptions.BodyPeekLimit) and puts back in the *http.Request,
-	// intact, for the next handler. A Request with neither cannot be
-	// checked: a Bearer with per-operation scopes requires all of them.
+	// the Bearer has some, and at most once, during Check. Adapters on
+	// frameworks that have read the body already set it: fasthttp's raw
+	// body, Body: c.Request().Body for fiber (a method value made in the
+	// middleware's own frame stays on the stack: Check does not keep it).
+	// [HTTPRequest] leaves it nil and gives the flow the net/http body
+	// instead, which the flow reads (up to BearerOptions.BodyPeekLimit) and
+	// puts back in the *http.Request, intact, for the next handler. A
+	// Request with neither cannot be checked: a Bearer with per-operation
+	// scopes requires all of them.
 	Body func() []byte
 	// ContentEncoding is the Content-Encoding header (its values joined by
 	// ", "). A body encoded otherwise than "identity" cannot be read for the
@@ -140,8 +142,10 @@ type Flow struct {
 //     operations need a scope (then 401, naming them).
 func (f Flow) Check(ctx context.Context, req Request) Outcome {
 	b := f.Bearer
-	if doc, ok := b.public[req.Path]; ok {
-		resp := documentResponse(req.Method, req.PreflightHeaders, doc)
+	if doc, ok := b.publicDocument(req.Path); ok {
+		// A copy: req's strings may point into the framework's buffers
+		// (fasthttp), and keeping none of them lets req stay on the stack.
+		resp := documentResponse(req.Method, strings.Clone(req.PreflightHeaders), doc)
 		return Outcome{Response: &resp}
 	}
 	if req.Skip {
@@ -161,4 +165,15 @@ func (f Flow) Check(ctx context.Context, req Request) Outcome {
 		return Outcome{Response: &resp, Err: err}
 	}
 	return Outcome{Info: info}
+}
+
+// publicDocument returns the metadata document served at the decoded path
+// p, if any. Every such path starts with the RFC 9728 well-known prefix, so
+// the usual request is told apart without hashing its path.
+func (b *Bearer) publicDocument(p string) ([]byte, bool) {
+	if !strings.HasPrefix(p, protectedResourceWellKnownPath) {
+		return nil, false
+	}
+	doc, ok := b.public[p]
+	return doc, ok
 }

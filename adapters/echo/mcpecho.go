@@ -121,18 +121,21 @@ func PassErrors() Option { return option(func(e *edge) { e.PassErrors = handOver
 // middleware.Recover a panic below it gets Recover's 500. BearerAuth panics
 // if bearer is nil, at wiring time rather than on the first request.
 func BearerAuth(bearer *mcpauth.Bearer, opts ...Option) echo.MiddlewareFunc {
-	edge := mcpauth.NewEdge(bearer, mcpauth.Edge[echo.Context]{Request: request, Write: WriteError}, opts...)
+	edge := mcpauth.NewEdge(bearer, mcpauth.Edge[echo.Context]{Write: WriteError}, opts...)
+	// echo calls this function for every request (it builds the chain per
+	// request): it only captures next.
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		e := *edge
-		e.Next = func(c echo.Context, info *mcpauth.AuthInfo) error {
-			if info != nil {
-				c.Set(ContextKey, info)
-				r := c.Request()
-				c.SetRequest(r.WithContext(mcpauth.WithAuthInfo(r.Context(), info)))
-			}
-			return next(c)
+		return func(c echo.Context) error {
+			ctx, req := request(c)
+			return edge.Dispatch(c, ctx, req, func(c echo.Context, info *mcpauth.AuthInfo) error {
+				if info != nil {
+					c.Set(ContextKey, info)
+					r := c.Request()
+					c.SetRequest(r.WithContext(mcpauth.WithAuthInfo(r.Context(), info)))
+				}
+				return next(c)
+			})
 		}
-		return e.Serve
 	}
 }
 

@@ -152,7 +152,13 @@ func PassErrors() Option { return option(func(e *edge) { e.PassErrors = handOver
 // BearerAuth panics if bearer is nil, at wiring time rather than on the
 // first request.
 func BearerAuth(bearer *mcpauth.Bearer, opts ...Option) fiber.Handler {
-	return mcpauth.NewEdge(bearer, mcpauth.Edge[*fiber.Ctx]{Request: request, Next: next, Write: WriteError}, opts...).Serve
+	edge := mcpauth.NewEdge(bearer, mcpauth.Edge[*fiber.Ctx]{Next: next, Write: WriteError}, opts...)
+	return func(c *fiber.Ctx) error {
+		var one [1]string // the usual single Authorization value, on the stack
+		ctx, req := request(c, one[:0])
+		req.Body = c.Request().Body // fasthttp's raw body, read only for per-tool scopes; made here to stay on the stack
+		return edge.Dispatch(c, ctx, req, nil)
+	}
 }
 
 // next stores info, when there is one, and runs the next handler.
@@ -164,29 +170,22 @@ func next(c *fiber.Ctx, info *mcpauth.AuthInfo) error {
 	return c.Next()
 }
 
-// request is the context (c.UserContext()) and the mcpauth.Request of c.
-// The body is fasthttp's raw body (not c.Body(), which decodes a
-// Content-Encoding: core needs the bytes and the encoding the next handler
-// gets). The method, the decoded path, the Content-Encoding and the
-// preflight headers point into fasthttp's buffers (valid during the call,
-// not kept by core); every Authorization value is copied into a Go string,
-// as core keeps the token in the AuthInfo. The usual single header costs one
-// string allocation and no slice.
-func request(c *fiber.Ctx) (context.Context, mcpauth.Request) {
+// request is the context (c.UserContext()) and the mcpauth.Request of c,
+// its Authorization values appended to buf (BearerAuth sets its Body:
+// fasthttp's raw body, not c.Body(), which decodes a Content-Encoding: core
+// needs the bytes and the encoding the next handler gets). The method, the
+// decoded path, the
+// Content-Encoding and the preflight headers point into fasthttp's buffers
+// (valid during the call, not kept by core); every Authorization value is
+// copied into a Go string, as core keeps the token in the AuthInfo.
+func request(c *fiber.Ctx, buf []string) (context.Context, mcpauth.Request) {
 	rh := &c.Request().Header
 	req := mcpauth.Request{Method: c.Method(), Path: utils.UnsafeString(c.Request().URI().Path()),
-		Body: c.Request().Body, ContentEncoding: utils.UnsafeString(rh.Peek(fiber.HeaderContentEncoding))}
-	values := rh.PeekAll(fiber.HeaderAuthorization)
-	switch len(values) {
-	case 0:
-	case 1:
-		req.Authorization = []string{string(values[0])}
-	default:
-		req.Authorization = make([]string, len(values))
-		for i, v := range values {
-			req.Authorization[i] = string(v)
-		}
+		ContentEncoding: utils.UnsafeString(rh.Peek(fiber.HeaderContentEncoding))}
+	for _, v := range rh.PeekAll(fiber.HeaderAuthorization) {
+		buf = append(buf, string(v))
 	}
+	req.Authorization = buf
 	if req.Method == fiber.MethodOptions {
 		req.PreflightMethod = utils.UnsafeString(rh.Peek(fiber.HeaderAccessControlRequestMethod))
 		req.PreflightHeaders = utils.UnsafeString(rh.Peek(fiber.HeaderAccessControlRequestHeaders))
