@@ -259,7 +259,8 @@ func (b *Bearer) verifyCustom(ctx context.Context, token string) (*AuthInfo, err
 		var code Code
 		if errors.As(err, &code) && code.isBearerCode() {
 			e := &Error{Code: code}
-			if err != code { // keep what the verifier said around the code
+			if err != code { //nolint:errorlint // identity, not a match: a bare Code needs no wrapping
+				// keep what the verifier said around the code
 				e.Err = err
 			}
 			return nil, &tokenBearingError{err: e, token: token}

@@ -43,7 +43,7 @@ type Edge[C any] struct {
 // Write. It returns what the chosen function returns.
 func (e *Edge[C]) Serve(c C) error {
 	ctx, req := e.Request(c)
-	return e.Dispatch(c, ctx, req, nil)
+	return e.Dispatch(ctx, c, req, nil)
 }
 
 // Dispatch is Serve for an adapter that has read the request itself (Skip
@@ -52,7 +52,7 @@ func (e *Edge[C]) Serve(c C) error {
 // next handler is known only per request (echo builds its middleware chain
 // for every request) or whose request values should not escape to the heap
 // (fiber copies the Authorization value out of fasthttp's buffers).
-func (e *Edge[C]) Dispatch(c C, ctx context.Context, req Request, next func(c C, info *AuthInfo) error) error {
+func (e *Edge[C]) Dispatch(ctx context.Context, c C, req Request, next func(c C, info *AuthInfo) error) error {
 	req.Skip = e.Skipper != nil && e.Skipper(c)
 	out := e.Flow.Check(ctx, req)
 	switch {
@@ -79,7 +79,7 @@ type EdgeOption[C any] interface {
 // EdgeOptionFunc is an EdgeOption that calls itself on the Edge.
 type EdgeOptionFunc[C any] func(*Edge[C])
 
-func (f EdgeOptionFunc[C]) applyTo(e *Edge[C]) { f(e) }
+func (f EdgeOptionFunc[C]) applyTo(e *Edge[C]) { f(e) } //nolint:unused // the EdgeOption method, called by NewEdge for the adapters' options
 
 // NewEdge returns e with Flow.Bearer set to b and opts applied in order (nil
 // options are ignored; for an option given twice the last one wins), the

@@ -51,7 +51,7 @@ var bodyEcho = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(body)
 })
 
-func call(tool string) string {
+func toolCallBody(tool string) string {
 	return `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"` + tool + `","arguments":{"content":"x"}}}`
 }
 
@@ -68,18 +68,18 @@ func TestOperationScopesMiddleware(t *testing.T) {
 		status                               int
 		challenge, respBody                  string // for refusals
 	}{
-		{name: "allowed call", method: "POST", body: call("create-todo"), scopes: "mcp create:todos", status: 200},
-		{name: "unlisted tool", method: "POST", body: call("whoami"), scopes: "mcp", status: 200},
-		{name: "missing tool scope", method: "POST", body: call("delete-todo"), scopes: "mcp create:todos", status: 403,
+		{name: "allowed call", method: "POST", body: toolCallBody("create-todo"), scopes: "mcp create:todos", status: 200},
+		{name: "unlisted tool", method: "POST", body: toolCallBody("whoami"), scopes: "mcp", status: 200},
+		{name: "missing tool scope", method: "POST", body: toolCallBody("delete-todo"), scopes: "mcp create:todos", status: 403,
 			challenge: `Bearer error="insufficient_scope", error_description="The token does not contain the necessary scopes for this request.", resource_metadata="` + md + `", scope="mcp delete:todos"`,
 			respBody:  `{"error":"missing_required_scopes","error_description":"The token does not contain the necessary scopes for this request.","missing_scopes":["delete:todos"]}`},
-		{name: "missing endpoint and tool scopes: one challenge for both", method: "POST", body: call("delete-todo"), scopes: "", status: 403,
+		{name: "missing endpoint and tool scopes: one challenge for both", method: "POST", body: toolCallBody("delete-todo"), scopes: "", status: 403,
 			challenge: `Bearer error="insufficient_scope", error_description="The token does not contain the necessary scopes for this request.", resource_metadata="` + md + `", scope="mcp delete:todos"`,
 			respBody:  `{"error":"missing_required_scopes","error_description":"The token does not contain the necessary scopes for this request.","missing_scopes":["mcp","delete:todos"]}`},
-		{name: "missing endpoint scope only", method: "POST", body: call("whoami"), scopes: "create:todos", status: 403,
+		{name: "missing endpoint scope only", method: "POST", body: toolCallBody("whoami"), scopes: "create:todos", status: 403,
 			challenge: `Bearer error="insufficient_scope", error_description="The token does not contain the necessary scopes for this request.", resource_metadata="` + md + `", scope="mcp"`,
 			respBody:  `{"error":"missing_required_scopes","error_description":"The token does not contain the necessary scopes for this request.","missing_scopes":["mcp"]}`},
-		{name: "batch mixing a harmless and a privileged call", method: "POST", body: `[{"jsonrpc":"2.0","id":1,"method":"ping"},` + call("delete-todo") + `]`, scopes: "mcp", status: 403,
+		{name: "batch mixing a harmless and a privileged call", method: "POST", body: `[{"jsonrpc":"2.0","id":1,"method":"ping"},` + toolCallBody("delete-todo") + `]`, scopes: "mcp", status: 403,
 			challenge: `Bearer error="insufficient_scope", error_description="The token does not contain the necessary scopes for this request.", resource_metadata="` + md + `", scope="mcp delete:todos"`,
 			respBody:  `{"error":"missing_required_scopes","error_description":"The token does not contain the necessary scopes for this request.","missing_scopes":["delete:todos"]}`},
 		{name: "method scope", method: "POST", body: `{"jsonrpc":"2.0","id":1,"method":"resources/read","params":{"uri":"x"}}`, scopes: "mcp", status: 403,
@@ -89,18 +89,18 @@ func TestOperationScopesMiddleware(t *testing.T) {
 		{name: "not JSON, any content type", method: "POST", body: "name=delete-todo", scopes: "mcp", status: 200},
 		{name: "GET without a body", method: "GET", scopes: "mcp", status: 200},
 		{name: "DELETE without a body", method: "DELETE", scopes: "mcp", status: 200},
-		{name: "a body on GET is checked too", method: "GET", body: call("delete-todo"), scopes: "mcp", status: 403,
+		{name: "a body on GET is checked too", method: "GET", body: toolCallBody("delete-todo"), scopes: "mcp", status: 403,
 			challenge: `Bearer error="insufficient_scope", error_description="The token does not contain the necessary scopes for this request.", resource_metadata="` + md + `", scope="mcp delete:todos"`,
 			respBody:  `{"error":"missing_required_scopes","error_description":"The token does not contain the necessary scopes for this request.","missing_scopes":["delete:todos"]}`},
 		{name: "over the limit with every scope: passes intact", method: "POST", body: big, scopes: every, status: 200},
 		{name: "over the limit without every scope", method: "POST", body: big, scopes: "mcp create:todos", status: 403,
 			challenge: `Bearer error="insufficient_scope", error_description="The request body is larger than 256 bytes, so it cannot be checked for per-operation scopes: it needs every scope this server requires for an operation.", resource_metadata="` + md + `", scope="mcp create:todos delete:todos files:read"`,
 			respBody:  `{"error":"missing_required_scopes","error_description":"The request body is larger than 256 bytes, so it cannot be checked for per-operation scopes: it needs every scope this server requires for an operation.","missing_scopes":["delete:todos","files:read"]}`},
-		{name: "exactly the limit is checked", method: "POST", body: call("create-todo") + strings.Repeat(" ", 256-len(call("create-todo"))), scopes: "mcp create:todos", status: 200},
-		{name: "gzip without every scope", method: "POST", body: call("create-todo"), encoding: "gzip", scopes: "mcp create:todos", status: 403,
+		{name: "exactly the limit is checked", method: "POST", body: toolCallBody("create-todo") + strings.Repeat(" ", 256-len(toolCallBody("create-todo"))), scopes: "mcp create:todos", status: 200},
+		{name: "gzip without every scope", method: "POST", body: toolCallBody("create-todo"), encoding: "gzip", scopes: "mcp create:todos", status: 403,
 			challenge: `Bearer error="insufficient_scope", error_description="The request body is encoded (a Content-Encoding other than identity), so it cannot be checked for per-operation scopes: it needs every scope this server requires for an operation.", resource_metadata="` + md + `", scope="mcp create:todos delete:todos files:read"`,
 			respBody:  `{"error":"missing_required_scopes","error_description":"The request body is encoded (a Content-Encoding other than identity), so it cannot be checked for per-operation scopes: it needs every scope this server requires for an operation.","missing_scopes":["delete:todos","files:read"]}`},
-		{name: "gzip with every scope", method: "POST", body: call("create-todo"), encoding: "gzip", scopes: every, status: 200},
+		{name: "gzip with every scope", method: "POST", body: toolCallBody("create-todo"), encoding: "gzip", scopes: every, status: 200},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var body io.Reader
@@ -144,7 +144,7 @@ func TestOperationScopesRealServer(t *testing.T) {
 		scopes string
 		want   int
 	}{{"mcp", 403}, {"mcp delete:todos", 200}} {
-		req, err := http.NewRequest(http.MethodPost, base+"/mcp", io.MultiReader(strings.NewReader(call("delete-todo")))) // unknown length: chunked
+		req, err := http.NewRequest(http.MethodPost, base+"/mcp", io.MultiReader(strings.NewReader(toolCallBody("delete-todo")))) // unknown length: chunked
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,7 +155,7 @@ func TestOperationScopesRealServer(t *testing.T) {
 		}
 		got, _ := io.ReadAll(resp.Body)
 		_ = resp.Body.Close()
-		if resp.StatusCode != tc.want || (tc.want == 200 && string(got) != call("delete-todo")) {
+		if resp.StatusCode != tc.want || (tc.want == 200 && string(got) != toolCallBody("delete-todo")) {
 			t.Errorf("scopes %q: %d %s, want %d", tc.scopes, resp.StatusCode, got, tc.want)
 		}
 	}
@@ -212,8 +212,8 @@ func TestOperationScopesOptional(t *testing.T) {
 		challenge string
 	}{
 		{`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}`, 200, ""},
-		{call("whoami"), 200, ""},
-		{call("delete-todo"), 401, `Bearer resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp", scope="mcp delete:todos"`},
+		{toolCallBody("whoami"), 200, ""},
+		{toolCallBody("delete-todo"), 401, `Bearer resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp", scope="mcp delete:todos"`},
 	} {
 		r := httptest.NewRequest(http.MethodPost, "/mcp", strings.NewReader(tc.body))
 		w := httptest.NewRecorder()
@@ -230,7 +230,7 @@ func TestOperationScopesOptional(t *testing.T) {
 func TestOperationScopesFlowBody(t *testing.T) {
 	f := newOpsFixture(t, 0)
 	flow := mcpauth.Flow{Bearer: f.bearer}
-	body := []byte(call("delete-todo"))
+	body := []byte(toolCallBody("delete-todo"))
 	authz := []string{f.auth(t, "mcp delete:todos")}
 	if out := flow.Check(context.Background(), mcpauth.Request{Method: "POST", Path: "/mcp", Authorization: authz, Body: func() []byte { return body }}); out.Info == nil {
 		t.Errorf("with Body: %+v", out)

@@ -7,7 +7,6 @@ package mcpauth_test
 // index.integration.test.ts JS-131..145).
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -227,15 +226,4 @@ func TestReferenceIntegration(t *testing.T) {
 			t.Fatalf("AS2 was contacted: %d JWKS, %d discovery requests", as2.JWKSRequests(), as2.DiscoveryRequests())
 		}
 	})
-}
-
-// jsonEqual compares two JSON texts as values.
-func jsonEqual(a, b string) bool {
-	var x, y any
-	if json.Unmarshal([]byte(a), &x) != nil || json.Unmarshal([]byte(b), &y) != nil {
-		return false
-	}
-	xa, _ := json.Marshal(x)
-	ya, _ := json.Marshal(y)
-	return string(xa) == string(ya)
 }

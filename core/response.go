@@ -45,11 +45,11 @@ type errorBody struct {
 	MissingScopes    []string `json:"missing_scopes,omitempty"`
 }
 
-// Status codes and descriptions of server-side failures.
-const (
-	serverErrorCode        Code = "server_error"
-	serverErrorDescription      = "An error occurred with the authorization server."
-)
+// serverErrorCode is the code of a server-side failure.
+const serverErrorCode Code = "server_error"
+
+// serverErrorDescription is the description of a server-side failure.
+const serverErrorDescription = "An error occurred with the authorization server."
 
 // ErrorResponse maps err, as returned by [Bearer.Authenticate], to its HTTP
 // answer (RFC 6750 §3, RFC 9728 §5.1):

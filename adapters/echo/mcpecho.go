@@ -127,7 +127,7 @@ func BearerAuth(bearer *mcpauth.Bearer, opts ...Option) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			ctx, req := request(c)
-			return edge.Dispatch(c, ctx, req, func(c echo.Context, info *mcpauth.AuthInfo) error {
+			return edge.Dispatch(ctx, c, req, func(c echo.Context, info *mcpauth.AuthInfo) error {
 				if info != nil {
 					c.Set(ContextKey, info)
 					r := c.Request()

@@ -157,7 +157,7 @@ func BearerAuth(bearer *mcpauth.Bearer, opts ...Option) fiber.Handler {
 		var one [1]string // the usual single Authorization value, on the stack
 		ctx, req := request(c, one[:0])
 		req.Body = c.Request().Body // fasthttp's raw body, read only for per-tool scopes; made here to stay on the stack
-		return edge.Dispatch(c, ctx, req, nil)
+		return edge.Dispatch(ctx, c, req, nil)
 	}
 }
 

@@ -1,8 +1,8 @@
 package mcpgin
 
 import (
-	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -36,17 +36,16 @@ func RegisterMetadata(r gin.IRoutes, auth *mcpauth.Auth) {
 	if r == nil || auth == nil {
 		panic("mcpgin: RegisterMetadata called with a nil router or *mcpauth.Auth")
 	}
-	h := gin.WrapH(auth.MetadataHandler())
-	seen := map[string]bool{} // two paths may give one parameter route
+	paths := make([]string, 0, len(auth.MetadataRoutes()))
 	for _, route := range auth.MetadataRoutes() {
-		p := routePath(route.Path)
-		if seen[p] {
-			continue
-		}
-		seen[p] = true
-		for _, method := range []string{http.MethodGet, http.MethodHead, http.MethodOptions} {
-			r.Handle(method, p, h)
-		}
+		paths = append(paths, routePath(route.Path))
+	}
+	slices.Sort(paths)
+	h := gin.WrapH(auth.MetadataHandler())
+	for _, p := range slices.Compact(paths) { // two paths may give one parameter route
+		r.GET(p, h)
+		r.HEAD(p, h)
+		r.OPTIONS(p, h)
 	}
 }
 
@@ -55,9 +54,6 @@ func RegisterMetadata(r gin.IRoutes, auth *mcpauth.Auth) {
 func routePath(p string) string {
 	if d, err := url.PathUnescape(p); err == nil {
 		p = d
-	}
-	if !strings.ContainsAny(p, ":*") {
-		return p
 	}
 	segs := strings.Split(p, "/")
 	for i, s := range segs {
