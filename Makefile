@@ -50,10 +50,11 @@ race:
 test-gowork-off:
 	@set -e; for m in $(MODULES); do echo "== GOWORK=off test $$m"; (cd $$m && GOWORK=off $(GO) test -count=1 ./...); done
 
-## fuzz: run every fuzz target of core for FUZZTIME each
+## fuzz: run every fuzz target of core's packages for FUZZTIME each
 fuzz:
-	@set -e; cd core && for f in $$($(GO) test -list '^Fuzz' . | grep '^Fuzz'); do \
-		echo "== fuzz $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) . ; done
+	@set -e; cd core && for p in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz' || true); do \
+			echo "== fuzz $$p $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$p ; done; done
 
 ## bench: run the benchmarks of every module BENCHCOUNT times (benchstat wants 8 or more)
 bench:
