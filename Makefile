@@ -21,7 +21,7 @@ tool = $$(cd $(TOOLS) && GOWORK=off $(GO) tool -n $(1))
 ## test: vet and test every module with the race detector (the README's test command)
 test: vet deps-check race test-gowork-off
 
-## deps-check: fail if core's module graph holds a web framework or an MCP SDK, or an adapter's holds another framework (or the other MCP SDK)
+## deps-check: fail if core's module graph holds a web framework or an MCP SDK, or an adapter's holds another framework, another major of its own (fiber v2 and v3, echo v4 and v5 apart) or the other MCP SDK
 FRAMEWORKS := github.com/gin-gonic/gin github.com/labstack/echo github.com/gofiber/fiber github.com/go-chi/chi
 MCPSDKS    := github.com/modelcontextprotocol/go-sdk github.com/mark3labs/mcp-go
 deps-check:
@@ -29,9 +29,11 @@ deps-check:
 		for f in "$$@"; do if printf '%s\n' "$$graph" | grep -q " $$f"; then echo "$$dir depends on $$f"; exit 1; fi; done; echo "== deps $$dir: ok"; }; \
 	check core $(FRAMEWORKS) $(MCPSDKS); \
 	check adapters/gin $(filter-out github.com/gin-gonic/gin,$(FRAMEWORKS)); \
-	check adapters/echo $(filter-out github.com/labstack/echo,$(FRAMEWORKS)); \
-	check adapters/fiber $(filter-out github.com/gofiber/fiber,$(FRAMEWORKS)); \
+	check adapters/echo $(filter-out github.com/labstack/echo,$(FRAMEWORKS)) github.com/labstack/echo/v5; \
+	check adapters/fiber $(filter-out github.com/gofiber/fiber,$(FRAMEWORKS)) github.com/gofiber/fiber/v3; \
 	check adapters/chi $(filter-out github.com/go-chi/chi,$(FRAMEWORKS)); \
+	check adapters/fiberv3 $(filter-out github.com/gofiber/fiber,$(FRAMEWORKS)) github.com/gofiber/fiber/v2 $(MCPSDKS); \
+	check adapters/echov5 $(filter-out github.com/labstack/echo,$(FRAMEWORKS)) github.com/labstack/echo/v4 $(MCPSDKS); \
 	check adapters/gosdk $(FRAMEWORKS) github.com/mark3labs/mcp-go; \
 	check adapters/mcpgo $(FRAMEWORKS) github.com/modelcontextprotocol/go-sdk
 
@@ -48,10 +50,11 @@ race:
 test-gowork-off:
 	@set -e; for m in $(MODULES); do echo "== GOWORK=off test $$m"; (cd $$m && GOWORK=off $(GO) test -count=1 ./...); done
 
-## fuzz: run every fuzz target of core for FUZZTIME each
+## fuzz: run every fuzz target of core's packages for FUZZTIME each
 fuzz:
-	@set -e; cd core && for f in $$($(GO) test -list '^Fuzz' . | grep '^Fuzz'); do \
-		echo "== fuzz $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) . ; done
+	@set -e; cd core && for p in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz' || true); do \
+			echo "== fuzz $$p $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$p ; done; done
 
 ## bench: run the benchmarks of every module BENCHCOUNT times (benchstat wants 8 or more)
 bench:

@@ -36,6 +36,47 @@ type BearerOptions struct {
 	// this order, in the 403 answer. They are also the "scope" of every
 	// challenge, which MCP clients request on their next authorization.
 	RequiredScopes []string
+	// MethodScopes are the scopes a JSON-RPC method needs on top of
+	// RequiredScopes, by method name, e.g. {"resources/read":
+	// {"read:files"}}. ToolScopes are the scopes a tools/call needs on top
+	// of RequiredScopes and of MethodScopes["tools/call"], by tool name
+	// (params.name), e.g. {"delete-todo": {"delete:todos"}}. A method or
+	// tool not listed needs nothing more. Checked by the request flow
+	// ([Flow.Check], hence [Bearer.Middleware] and every adapter), not by
+	// [Bearer.Authenticate], which sees no body: the flow reads the
+	// request body (see BodyPeekLimit), gives it back intact to the next
+	// handler, and refuses a token lacking a scope of the operations in it
+	// with 403 insufficient_scope (RFC 6750 §3.1), whose challenge's scope
+	// attribute lists the scopes the request needs: RequiredScopes, then
+	// those of its operations. That is the MCP step-up (MCP 2025-11-25,
+	// Authorization, "Scope challenge handling"): the client authorizes
+	// again for those scopes and retries. The challenge does not add the
+	// scopes the token already holds: RFC 6750 §3.1 defines scope as the
+	// scopes necessary to access the resource, and the MCP revision after
+	// 2025-11-25 (SEP-2350) leaves keeping earlier scopes to the client.
+	//
+	// Which operations a body holds: every message of a JSON-RPC batch
+	// counts (a batch needs the scopes of all its entries); keys are matched
+	// as any JSON decoder might ("method", "METHOD" and duplicated keys all
+	// count); a body that is not JSON, or a request without a body (GET,
+	// DELETE), needs nothing more, and the MCP SDK answers it as usual. A
+	// body the flow cannot read (larger than BodyPeekLimit, or with a
+	// Content-Encoding other than identity) needs every scope of
+	// MethodScopes and ToolScopes. With [Flow.Optional], a request without
+	// credentials whose operations need a scope is refused with 401.
+	//
+	// Scope names follow the rules of RequiredScopes; an empty method or
+	// tool name is a configuration error. The maps are copied. Default:
+	// none, and the body is never read.
+	MethodScopes map[string][]string
+	ToolScopes   map[string][]string
+	// BodyPeekLimit bounds how much of a request body the flow reads for
+	// MethodScopes and ToolScopes (the bytes read are held in memory while
+	// the request is served). A larger body is still given intact to the
+	// next handler, and needs every scope of MethodScopes and ToolScopes.
+	// Zero means [DefaultBodyPeekLimit] (4 MiB); negative values are
+	// refused.
+	BodyPeekLimit int64
 	// Leeway is the clock skew allowed on exp, nbf and iat in JWT mode.
 	// Zero means DefaultLeeway (60 s); a negative value allows none.
 	Leeway time.Duration
@@ -109,6 +150,7 @@ type Bearer struct {
 	obs          Observer
 	public       map[string][]byte // the Auth's public documents, by decoded path
 	grants       *grantRules       // ScopeClaims and AcceptedClientIDs (grants.go)
+	ops          *operationScopes  // nil without MethodScopes and ToolScopes
 	intro        *introspector     // Introspection or JWTOrIntrospection (introspection*.go)
 }
 
@@ -164,16 +206,15 @@ func (a *Auth) BearerAuth(v Verifier, opts BearerOptions) (*Bearer, error) {
 	if b.audience == "" && !opts.SkipAudienceCheck {
 		b.audience = opts.Resource
 	}
-	if slices.Contains(opts.RequiredScopes, "") {
-		return nil, configError("RequiredScopes contains an empty scope")
+	if err := checkScopes("RequiredScopes", opts.RequiredScopes); err != nil {
+		return nil, err
 	}
-	for _, s := range opts.RequiredScopes {
-		if strings.ContainsAny(s, " \t\"\\") {
-			return nil, configError("required scope %q contains a space, quote or backslash (RFC 6749 §3.3)", s)
-		}
+	ops, err := newOperationScopes(opts)
+	if err != nil {
+		return nil, err
 	}
+	b.ops = ops
 	b.scopeParam = strings.Join(opts.RequiredScopes, " ")
-	var err error
 	if b.grants, err = newGrantRules(opts); err != nil {
 		return nil, err
 	}
@@ -223,6 +264,19 @@ func (b *Bearer) ResourceMetadataURL() string { return b.metadataURL }
 // leeway; custom mode: the VerifyFunc); then its issuer must be trusted,
 // its audience must match and every required scope must be granted.
 func (b *Bearer) Authenticate(ctx context.Context, authorization ...string) (*AuthInfo, error) {
+	info, err := b.verifyCredentials(ctx, authorization)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.assert(info, nil, ""); err != nil {
+		return nil, err
+	}
+	return info, nil
+}
+
+// verifyCredentials extracts and verifies the token: Authenticate without
+// the audience and scope requirements.
+func (b *Bearer) verifyCredentials(ctx context.Context, authorization []string) (*AuthInfo, error) {
 	token, err := splitBearer(authorization)
 	if err != nil {
 		return nil, err
@@ -242,9 +296,6 @@ func (b *Bearer) Authenticate(ctx context.Context, authorization ...string) (*Au
 		}
 	}
 	if err != nil {
-		return nil, err
-	}
-	if err := b.assert(info); err != nil {
 		return nil, err
 	}
 	return info, nil
@@ -282,8 +333,10 @@ func (b *Bearer) verifyCustom(ctx context.Context, token string) (*AuthInfo, err
 	return info, nil
 }
 
-// assert applies the audience and scope requirements.
-func (b *Bearer) assert(info *AuthInfo) error {
+// assert applies the audience and scope requirements: RequiredScopes and
+// need, the scopes of the request's operations (unchecked says why they are
+// every per-operation scope, when they are).
+func (b *Bearer) assert(info *AuthInfo, need []string, unchecked string) error {
 	if b.audience != "" && !slices.Contains(info.Audience, b.audience) && !b.grants.boundByClient(info) {
 		var actual any
 		if info.Audience != nil {
@@ -292,17 +345,18 @@ func (b *Bearer) assert(info *AuthInfo) error {
 		return &Error{Code: CodeInvalidAudience, Expected: b.audience, Actual: actual,
 			Detail: fmt.Sprintf("expected %q, found %s", b.audience, describeAudience(info.Audience))}
 	}
-	if len(b.opts.RequiredScopes) > 0 {
-		var missing []string
-		for _, s := range b.opts.RequiredScopes {
-			if !slices.Contains(info.Scopes, s) {
-				missing = append(missing, s)
-			}
+	required := b.opts.RequiredScopes
+	if len(need) > 0 {
+		required = appendNew(slices.Clip(required), need)
+	}
+	var missing []string
+	for _, s := range required {
+		if !slices.Contains(info.Scopes, s) {
+			missing = append(missing, s)
 		}
-		if missing != nil {
-			return &Error{Code: CodeMissingRequiredScopes, MissingScopes: missing,
-				Detail: fmt.Sprintf("missing %s", strings.Join(missing, " "))}
-		}
+	}
+	if missing != nil {
+		return missingScopes(required, missing, len(need) > 0, unchecked)
 	}
 	return nil
 }

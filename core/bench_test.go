@@ -1,8 +1,13 @@
 package mcpauth_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -108,6 +113,75 @@ func BenchmarkBaseline(b *testing.B) {
 				if sub, _ := claims.GetSubject(); sub == "" || claims["scope"] == nil {
 					b.Fatal("claims missing")
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkOperationScopes measures the per-operation scopes' body peek
+// (BearerOptions.ToolScopes) on a typical tools/call:
+//
+//   - flow/off: Flow.Check with a hot token and no per-operation scopes
+//     (the body is not looked at), the floor of the next two;
+//   - flow/typical and flow/64KiB: Flow.Check with ToolScopes, reading
+//     method and params.name from a body already in memory (the fasthttp
+//     adapters' case), for a typical call and one whose arguments hold
+//     64 KiB;
+//   - middleware/off and middleware/on: the net/http middleware with a hot
+//     token, without and with ToolScopes (on: the body is read, parsed and
+//     put back; the handler reads it again). The difference is the cost of
+//     the feature per request.
+func BenchmarkOperationScopes(b *testing.B) {
+	typical := []byte(`{"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"name":"create-todo","arguments":{"content":"Write the README"},"_meta":{"progressToken":7}}}`)
+	large := []byte(`{"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"name":"create-todo","arguments":{"content":"` + strings.Repeat("a", 64<<10) + `"}}}`)
+	iss := mcpauthtest.MustNewIssuer(b)
+	auth := resourceAuth(b, benchResource, iss)
+	opts := mcpauth.BearerOptions{Resource: benchResource, RequiredScopes: []string{"read"}}
+	off := jwtBearer(b, auth, opts)
+	opts.ToolScopes = map[string][]string{"create-todo": {"write"}, "delete-todo": {"admin"}}
+	on := jwtBearer(b, auth, opts)
+	header := "Bearer " + benchPool(b, iss, 1)[0]
+	flow := mcpauth.Flow{Bearer: on}
+	for _, bc := range []struct {
+		name string
+		flow mcpauth.Flow
+		body []byte
+	}{{"off", mcpauth.Flow{Bearer: off}, typical}, {"typical", flow, typical}, {"64KiB", flow, large}} {
+		b.Run("flow/"+bc.name, func(b *testing.B) {
+			req := mcpauth.Request{Method: http.MethodPost, Path: "/mcp", Authorization: []string{header}, Body: func() []byte { return bc.body }}
+			b.SetBytes(int64(len(bc.body)))
+			b.ReportAllocs()
+			mcpauth.MeasureCPU(b, func() {
+				for b.Loop() {
+					if out := bc.flow.Check(context.Background(), req); out.Info == nil {
+						b.Fatal(out.Response)
+					}
+				}
+			})
+		})
+	}
+	for _, bc := range []struct {
+		name   string
+		bearer *mcpauth.Bearer
+	}{{"off", off}, {"on", on}} {
+		b.Run("middleware/"+bc.name, func(b *testing.B) {
+			h := bc.bearer.Middleware()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				_, _ = io.Copy(io.Discard, r.Body)
+			}))
+			w := httptest.NewRecorder()
+			r := httptest.NewRequest(http.MethodPost, "/mcp", nil)
+			r.Header.Set("Authorization", header)
+			r.ContentLength = int64(len(typical))
+			b.SetBytes(int64(len(typical)))
+			b.ReportAllocs()
+			mcpauth.MeasureCPU(b, func() {
+				for b.Loop() {
+					r.Body = io.NopCloser(bytes.NewReader(typical))
+					h.ServeHTTP(w, r)
+				}
+			})
+			if w.Code != http.StatusOK {
+				b.Fatal(w.Code, w.Body)
 			}
 		})
 	}

@@ -94,3 +94,11 @@ func TestMetadataPathsConformance(t *testing.T) {
 		return mcpauthtest.Serve(t, auth.MetadataHandler())
 	})
 }
+
+// TestOperationScopesConformance runs the per-operation scopes suite
+// against the net/http middleware.
+func TestOperationScopesConformance(t *testing.T) {
+	conformance.RunOperationScopes(t, "net/http", func(t *testing.T, bearer *mcpauth.Bearer, h http.Handler) string {
+		return mcpauthtest.Serve(t, bearer.Middleware()(h))
+	})
+}

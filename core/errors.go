@@ -76,6 +76,11 @@ type Error struct {
 	// MissingScopes lists, in configured order, the required scopes the token
 	// lacks (CodeMissingRequiredScopes only).
 	MissingScopes []string
+	// RequiredScopes, when set, are the scopes the request needed, in the
+	// order of the challenge's scope attribute: BearerOptions.RequiredScopes
+	// and those of the request's operations (BearerOptions.MethodScopes and
+	// ToolScopes). Nil means BearerOptions.RequiredScopes.
+	RequiredScopes []string
 	// RetryAfter is how long a client should wait before retrying
 	// (CodeServerUnavailable only).
 	RetryAfter time.Duration

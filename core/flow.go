@@ -30,11 +30,39 @@ type Request struct {
 	// unchecked, with no AuthInfo (the library's public routes are still
 	// answered).
 	Skip bool
+	// Body returns the whole request body, for the per-operation scopes
+	// (BearerOptions.MethodScopes and ToolScopes); it is called only when
+	// the Bearer has some, and at most once, during Check. Adapters on
+	// frameworks that have read the body already set it: fasthttp's raw
+	// body, Body: c.Request().Body for fiber (a method value made in the
+	// middleware's own frame stays on the stack: Check does not keep it).
+	// [HTTPRequest] leaves it nil and gives the flow the net/http body
+	// instead, which the flow reads (up to BearerOptions.BodyPeekLimit) and
+	// puts back in the *http.Request, intact, for the next handler. A
+	// Request with neither cannot be checked: a Bearer with per-operation
+	// scopes requires all of them.
+	Body func() []byte
+	// ContentEncoding is the Content-Encoding header (its values joined by
+	// ", "). A body encoded otherwise than "identity" cannot be read for the
+	// per-operation scopes, and needs all of them.
+	ContentEncoding string
+
+	http *http.Request // set by HTTPRequest: the body is peeked from it
 }
 
 // HTTPRequest returns the Request of a net/http request, with Skip false.
+// When the flow needs the body (per-operation scopes), it reads r.Body and
+// replaces it with a reader of the same bytes, so r must be the request the
+// next handler is given (or share its Body, as r.WithContext does).
 func HTTPRequest(r *http.Request) Request {
-	req := Request{Method: r.Method, Path: r.URL.Path, Authorization: r.Header.Values("Authorization")}
+	req := Request{Method: r.Method, Path: r.URL.Path, Authorization: r.Header.Values("Authorization"), http: r}
+	switch enc := r.Header.Values("Content-Encoding"); len(enc) {
+	case 0:
+	case 1:
+		req.ContentEncoding = enc[0]
+	default:
+		req.ContentEncoding = strings.Join(enc, ", ")
+	}
 	if r.Method == http.MethodOptions {
 		req.PreflightMethod = r.Header.Get("Access-Control-Request-Method")
 		req.PreflightHeaders = r.Header.Get("Access-Control-Request-Headers")
@@ -102,10 +130,16 @@ type Flow struct {
 //  2. req.Skip passes the request with no AuthInfo;
 //  3. a CORS preflight passes with no AuthInfo (unless
 //     AuthenticatePreflight);
-//  4. the credentials are checked with [Bearer.Authenticate]: accepted,
-//     the Outcome has the AuthInfo; refused, it has the answer of
-//     [Bearer.ErrorResponse] and the error, except that with Optional a
-//     request without credentials passes with no AuthInfo.
+//  4. the credentials are checked with [Bearer.Authenticate], and, when the
+//     Bearer has per-operation scopes (BearerOptions.MethodScopes and
+//     ToolScopes), the token must also hold the scopes of the JSON-RPC
+//     operations in the request body (read from req.Body or the net/http
+//     body, which is given back intact): accepted, the Outcome has the
+//     AuthInfo; refused, it has the answer of [Bearer.ErrorResponse] and
+//     the error (403 insufficient_scope for a missing scope, its challenge
+//     naming the scopes the request needs), except that with Optional a
+//     request without credentials passes with no AuthInfo, unless its
+//     operations need a scope (then 401, naming them).
 func (f Flow) Check(ctx context.Context, req Request) Outcome {
 	b := f.Bearer
 	if doc, ok := b.publicDocument(req.Path); ok {
@@ -120,10 +154,12 @@ func (f Flow) Check(ctx context.Context, req Request) Outcome {
 	if req.PreflightMethod != "" && req.Method == http.MethodOptions && !f.AuthenticatePreflight {
 		return Outcome{}
 	}
-	info, err := b.Authenticate(ctx, req.Authorization...)
+	info, err := b.authenticateRequest(ctx, &req)
 	if err != nil {
 		if f.Optional && errors.Is(err, CodeMissingAuthHeader) {
-			return Outcome{}
+			if err = b.anonymousRefusal(&req, err); err == nil {
+				return Outcome{}
+			}
 		}
 		resp := b.ErrorResponse(err)
 		return Outcome{Response: &resp, Err: err}

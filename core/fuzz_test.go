@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -251,4 +252,117 @@ func FuzzAuthenticate(f *testing.F) {
 			t.Fatalf("%q: AuthInfo %+v", token, info)
 		}
 	})
+}
+
+// FuzzOperationScopes: for any body, the hand-written JSON-RPC walker of the
+// per-operation scopes finds exactly the methods and params names that a
+// reference built on encoding/json's tokenizer finds (same messages, same
+// order, duplicates and case variants included), never panics; and the
+// net/http body peek gives back every byte, whatever the limit.
+func FuzzOperationScopes(f *testing.F) {
+	for _, seed := range []string{
+		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"create-todo","arguments":{"content":"x"}}}`,
+		`[{"method":"ping"},{"method":"tools/call","params":{"name":"delete"}},1,[2]]`,
+		`{"METHOD":"tools/call","paramſ":{"NAME":"a","name":"b"},"method":"x"}`,
+		`{"m\u0065thod":"tools\/call","params":{"n\u0061me":"\ud83d\ude00"}}`,
+		`{"method":"tools/call"} garbage`, `{} {"method":"a"}`, `{"method":"tools/call","params":{"name":"de`,
+		"{\"method\":\"\xff\"}", `{"id":"}\"]","params":{"arguments":{"x":["\"}"]},"name":"n"}}`, ``, `[]`, `"x"`,
+	} {
+		f.Add([]byte(seed), uint16(32))
+	}
+	f.Fuzz(func(t *testing.T, body []byte, limit uint16) {
+		var got [][2][]string
+		visitOperations(body, &operationSink{trace: &got})
+		if want := referenceOperations(body); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%q:\n walker    %q\n reference %q", body, got, want)
+		}
+
+		lim := int64(limit%512) + 1
+		r, err := http.NewRequest(http.MethodPost, "http://x/mcp", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		peeked, complete := peekHTTPBody(r, lim)
+		if complete != (int64(len(body)) <= lim) || !bytes.Equal(peeked, body[:min(int64(len(body)), lim+1)]) {
+			t.Fatalf("peek of %d bytes with limit %d: %d bytes, complete %v", len(body), lim, len(peeked), complete)
+		}
+		if rest, err := io.ReadAll(r.Body); err != nil || !bytes.Equal(rest, body) {
+			t.Fatalf("the body given back is %q (%v), want %q", rest, err, body)
+		}
+	})
+}
+
+// referenceOperations is visitOperations written with encoding/json's
+// tokenizer, slowly and plainly: the oracle of FuzzOperationScopes.
+func referenceOperations(body []byte) (out [][2][]string) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	for {
+		var raw json.RawMessage
+		if dec.Decode(&raw) != nil {
+			return out
+		}
+		vd := json.NewDecoder(bytes.NewReader(raw))
+		tok, _ := vd.Token()
+		switch tok {
+		case json.Delim('{'):
+			out = append(out, referenceMessage(vd))
+		case json.Delim('['):
+			for vd.More() {
+				tok, _ := vd.Token()
+				if tok == json.Delim('{') {
+					out = append(out, referenceMessage(vd))
+				} else {
+					referenceSkip(vd, tok)
+				}
+			}
+		}
+	}
+}
+
+// referenceMessage reads the members of an object whose '{' was read.
+func referenceMessage(dec *json.Decoder) [2][]string {
+	methods, names := []string{}, []string{}
+	for dec.More() {
+		key, _ := dec.Token()
+		tok, _ := dec.Token()
+		k, _ := key.(string)
+		switch s, isString := tok.(string); {
+		case strings.EqualFold(k, "method") && isString:
+			methods = append(methods, s)
+		case strings.EqualFold(k, "params") && tok == json.Delim('{'):
+			for dec.More() {
+				key, _ := dec.Token()
+				tok, _ := dec.Token()
+				if s, ok := tok.(string); ok && strings.EqualFold(key.(string), "name") {
+					names = append(names, s)
+				} else {
+					referenceSkip(dec, tok)
+				}
+			}
+			_, _ = dec.Token() // '}'
+		default:
+			referenceSkip(dec, tok)
+		}
+	}
+	_, _ = dec.Token() // '}'
+	return [2][]string{methods, names}
+}
+
+// referenceSkip reads the rest of a value whose first token was tok.
+func referenceSkip(dec *json.Decoder, tok json.Token) {
+	if tok != json.Delim('{') && tok != json.Delim('[') {
+		return
+	}
+	for depth := 1; depth > 0; {
+		t, err := dec.Token()
+		if err != nil {
+			return
+		}
+		switch t {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+	}
 }

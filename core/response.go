@@ -59,7 +59,8 @@ const serverErrorDescription = "An error occurred with the authorization server.
 //     (none when no credentials were sent; the library code instead when
 //     BearerOptions.LibraryErrorCodes is set), error_description,
 //     resource_metadata (the resource's RFC 9728 metadata URL) and scope (the
-//     required scopes, which MCP clients request);
+//     required scopes, which MCP clients request: the Error's
+//     RequiredScopes when set, else BearerOptions.RequiredScopes);
 //   - 403 for missing scopes, with the same challenge
 //     (error="insufficient_scope") and "missing_scopes" in the body;
 //   - 503 with Retry-After when the authorization server cannot be reached
@@ -102,7 +103,11 @@ func (b *Bearer) challenge(e *Error) string {
 		c.Set("error_description", e.describe())
 	}
 	c.Set("resource_metadata", b.metadataURL)
-	c.Set("scope", b.scopeParam)
+	if e.RequiredScopes != nil {
+		c.Set("scope", strings.Join(e.RequiredScopes, " "))
+	} else {
+		c.Set("scope", b.scopeParam)
+	}
 	return c.String()
 }
 

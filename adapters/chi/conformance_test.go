@@ -117,3 +117,13 @@ func TestMetadataPathsConformance(t *testing.T) {
 		return mcpauthtest.Serve(t, r)
 	})
 }
+
+// TestOperationScopesConformance runs the per-operation scopes suite:
+// chi is net/http, the handler is mounted as it is.
+func TestOperationScopesConformance(t *testing.T) {
+	conformance.RunOperationScopes(t, "chi", func(t *testing.T, bearer *mcpauth.Bearer, h http.Handler) string {
+		r := chi.NewRouter()
+		r.With(mcpchi.BearerAuth(bearer)).Handle("/mcp", h)
+		return mcpauthtest.Serve(t, r)
+	})
+}

@@ -2,6 +2,7 @@ package mcpecho_test
 
 import (
 	"errors"
+	"net/http"
 	"testing"
 
 	"github.com/labstack/echo/v4"
@@ -9,6 +10,7 @@ import (
 
 	mcpecho "github.com/go-mcpauth/mcpauth/adapters/echo"
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
+	"github.com/go-mcpauth/mcpauth/core/mcpauthtest"
 	"github.com/go-mcpauth/mcpauth/core/mcpauthtest/conformance"
 )
 
@@ -104,5 +106,15 @@ func TestMetadataPathsConformance(t *testing.T) {
 			mcpecho.RegisterMetadata(e, auth)
 		}
 		return start(t, e)
+	})
+}
+
+// TestOperationScopesConformance runs the per-operation scopes suite, the
+// handler behind echo.WrapHandler.
+func TestOperationScopesConformance(t *testing.T) {
+	conformance.RunOperationScopes(t, "echo", func(t *testing.T, bearer *mcpauth.Bearer, h http.Handler) string {
+		e := echo.New()
+		e.Any("/mcp", echo.WrapHandler(h), mcpecho.BearerAuth(bearer))
+		return mcpauthtest.Serve(t, e)
 	})
 }

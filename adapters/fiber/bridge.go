@@ -6,7 +6,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
-	"github.com/valyala/fasthttp"
 )
 
 // HTTPHandler mounts a net/http handler (an MCP SDK's streamable HTTP
@@ -38,11 +37,17 @@ import (
 // "text/plain; charset=utf-8".
 //
 // Everything else (request conversion, response writing) is
-// adaptor.HTTPHandler's. As with adaptor.HTTPHandler, the request and its
-// context are recycled with the fasthttp request: the handler must not use
-// them after it returns (e.g. in a goroutine it started). The response is
-// buffered (fasthttpadaptor's Flush does nothing), so a streamed answer such
-// as server-sent events reaches the client only when the handler returns.
+// adaptor.HTTPHandler's, that is fasthttpadaptor's, which depends on the
+// fasthttp version the application is built with. With fiber v2.52's own
+// (v1.51) the response is buffered (Flush does nothing), so a streamed
+// answer such as server-sent events reaches the client only when the
+// handler returns, and a panic in the handler reaches fiber's recover
+// middleware with its value. From v1.6x (a build that also holds fiber v3
+// gets v1.69) the handler runs in its own goroutine, Flush streams the rest
+// of the answer, and a panic is re-raised as "net/http handler panicked".
+// In both, the request and its context are recycled with the fasthttp
+// request: the handler must not use them after it returns (e.g. in a
+// goroutine it started).
 //
 // HTTPHandler panics, at wiring time, when h is nil.
 func HTTPHandler(h http.Handler) fiber.Handler {
@@ -55,14 +60,14 @@ func HTTPHandler(h http.Handler) fiber.Handler {
 		if user, ok := locals.Value(bridgeKey{}).(context.Context); ok {
 			r = r.WithContext(&bridgeContext{Context: user, locals: locals})
 		}
-		h.ServeHTTP(w, r)
-		// fasthttpadaptor writes the body straight into the fasthttp
-		// response, and sniffs a Content-Type (even for an empty body)
-		// unless the header map has the key: a nil value suppresses it.
-		if fctx, ok := locals.(*fasthttp.RequestCtx); ok && len(fctx.Response.Body()) == 0 {
-			if _, set := w.Header()[fiber.HeaderContentType]; !set {
-				w.Header()[fiber.HeaderContentType] = nil
-			}
+		bw := &bodyWatcher{ResponseWriter: w}
+		h.ServeHTTP(bw, r)
+		// fasthttpadaptor v1.51 sniffs a Content-Type even for an empty
+		// body unless the header map has the key: a nil value suppresses
+		// it. (v1.69, which fiber v2 may be built with next to fiber v3,
+		// sniffs only a body; the nil value is harmless there.)
+		if _, set := w.Header()[fiber.HeaderContentType]; !set && !bw.wrote {
+			w.Header()[fiber.HeaderContentType] = nil
 		}
 	}))
 	return func(c *fiber.Ctx) error {
@@ -91,3 +96,29 @@ func (b *bridgeContext) Value(key any) any {
 	}
 	return b.locals.Value(key)
 }
+
+// bodyWatcher records whether the handler wrote body bytes (fasthttpadaptor
+// v1.69 keeps them out of the fasthttp response until the handler returns).
+// It forwards Flush, and unwraps for http.ResponseController.
+type bodyWatcher struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+// Write records a non-empty write and forwards it.
+func (b *bodyWatcher) Write(p []byte) (int, error) {
+	if len(p) > 0 {
+		b.wrote = true
+	}
+	return b.ResponseWriter.Write(p)
+}
+
+// Flush forwards to the adaptor's writer when it can flush.
+func (b *bodyWatcher) Flush() {
+	if f, ok := b.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap returns the adaptor's writer, for http.ResponseController.
+func (b *bodyWatcher) Unwrap() http.ResponseWriter { return b.ResponseWriter }

@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
 	"github.com/go-mcpauth/mcpauth/core/mcpauthtest"
 
@@ -43,7 +43,6 @@ func TestHTTPHandlerContentType(t *testing.T) {
 	accepted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusAccepted) })
 	app := newApp()
 	app.Post("/accepted", mcpfiber.HTTPHandler(accepted))
-	app.Post("/accepted-plain-adaptor", adaptor.HTTPHandler(accepted))
 	app.Get("/typed", mcpfiber.HTTPHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprint(w, `{}`)
@@ -58,7 +57,9 @@ func TestHTTPHandlerContentType(t *testing.T) {
 		contentType        []string
 	}{
 		{"empty answer: none, as net/http", http.MethodPost, "/accepted", 202, nil},
-		{"empty answer through adaptor.HTTPHandler: invented", http.MethodPost, "/accepted-plain-adaptor", 202, []string{"text/plain; charset=utf-8"}},
+		// (adaptor.HTTPHandler invents "text/plain; charset=utf-8" here with
+		// fasthttp v1.51, fiber v2.52's own, and sends none with v1.69, which
+		// the repository's workspace builds fiber v2 with next to fiber v3.)
 		{"set by the handler: kept", http.MethodGet, "/typed", 200, []string{"application/json"}},
 		{"body without Content-Type: sniffed, as net/http", http.MethodGet, "/sniffed", 200, []string{"text/html; charset=utf-8"}},
 	} {
@@ -86,13 +87,20 @@ func TestPanicReachesTheRecoveryMiddleware(t *testing.T) {
 	base := serve(t, app)
 	tok := bearerHeader(f.token(t, "alice", "read"))
 
-	for _, path := range []string{"/panic", "/panic-pass-errors", "/panic-bridge"} {
+	for path, values := range map[string][]string{
+		"/panic":             {"boom"},
+		"/panic-pass-errors": {"boom"},
+		// fasthttpadaptor v1.51 lets the panic through; from v1.6x it runs
+		// the handler in a goroutine, logs the panic value and panics again
+		// with its own.
+		"/panic-bridge": {"boom", "net/http handler panicked"},
+	} {
 		t.Run(path, func(t *testing.T) {
 			resp := mcpauthtest.Send(t, http.MethodGet, base+path, tok...)
 			// recover turns the panic into an error for fiber's
 			// DefaultErrorHandler: 500, text/plain, the panic value.
-			if resp.Status != http.StatusInternalServerError || string(resp.Body) != "boom" {
-				t.Errorf("status %d body %q, want the recovery's 500 \"boom\"", resp.Status, resp.Body)
+			if resp.Status != http.StatusInternalServerError || !slices.Contains(values, string(resp.Body)) {
+				t.Errorf("status %d body %q, want the recovery's 500 with one of %q", resp.Status, resp.Body, values)
 			}
 			if v := resp.Header.Values("WWW-Authenticate"); len(v) > 0 {
 				t.Errorf("WWW-Authenticate %q on a panic", v)

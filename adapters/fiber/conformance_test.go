@@ -149,3 +149,13 @@ func TestMetadataPathsConformance(t *testing.T) {
 		return serve(t, f)
 	})
 }
+
+// TestOperationScopesConformance runs the per-operation scopes suite, the
+// handler behind mcpfiber.HTTPHandler.
+func TestOperationScopesConformance(t *testing.T) {
+	conformance.RunOperationScopes(t, "fiber", func(t *testing.T, bearer *mcpauth.Bearer, h http.Handler) string {
+		f := newApp()
+		f.All("/mcp", mcpfiber.BearerAuth(bearer), mcpfiber.HTTPHandler(h))
+		return serve(t, f)
+	})
+}

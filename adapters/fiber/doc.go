@@ -20,7 +20,7 @@
 //		AuthorizationServers: []mcpauth.AuthServer{mcpauth.Discover("https://tenant.example.com", mcpauth.OIDC)},
 //	}}})
 //	bearer, err := auth.BearerAuth(mcpauth.JWT(), mcpauth.BearerOptions{Resource: "https://api.example.com/mcp", RequiredScopes: []string{"read"}})
-//	app := fiber.New()
+//	app := fiber.New(fiber.Config{ReadBufferSize: mcpfiber.ReadBufferSize}) // 20 KiB: room for a 16 KiB token
 //	app.Use(recover.New())
 //	app.Use(mcpfiber.BearerAuth(bearer)) // every route; the metadata and CORS preflights stay public
 //	mcpfiber.RegisterMetadata(app, auth) // GET /.well-known/oauth-protected-resource/mcp, before or after Use

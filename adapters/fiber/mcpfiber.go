@@ -156,6 +156,7 @@ func BearerAuth(bearer *mcpauth.Bearer, opts ...Option) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		var one [1]string // the usual single Authorization value, on the stack
 		ctx, req := request(c, one[:0])
+		req.Body = c.Request().Body // fasthttp's raw body, read only for per-tool scopes; made here to stay on the stack
 		return edge.Dispatch(ctx, c, req, nil)
 	}
 }
@@ -170,13 +171,17 @@ func next(c *fiber.Ctx, info *mcpauth.AuthInfo) error {
 }
 
 // request is the context (c.UserContext()) and the mcpauth.Request of c,
-// its Authorization values appended to buf. The method, the decoded path and
-// the preflight headers point into fasthttp's buffers (valid during the
-// call, not kept by core); every Authorization value is copied into a Go
-// string, as core keeps the token in the AuthInfo.
+// its Authorization values appended to buf (BearerAuth sets its Body:
+// fasthttp's raw body, not c.Body(), which decodes a Content-Encoding: core
+// needs the bytes and the encoding the next handler gets). The method, the
+// decoded path, the
+// Content-Encoding and the preflight headers point into fasthttp's buffers
+// (valid during the call, not kept by core); every Authorization value is
+// copied into a Go string, as core keeps the token in the AuthInfo.
 func request(c *fiber.Ctx, buf []string) (context.Context, mcpauth.Request) {
 	rh := &c.Request().Header
-	req := mcpauth.Request{Method: c.Method(), Path: utils.UnsafeString(c.Request().URI().Path())}
+	req := mcpauth.Request{Method: c.Method(), Path: utils.UnsafeString(c.Request().URI().Path()),
+		ContentEncoding: utils.UnsafeString(rh.Peek(fiber.HeaderContentEncoding))}
 	for _, v := range rh.PeekAll(fiber.HeaderAuthorization) {
 		buf = append(buf, string(v))
 	}

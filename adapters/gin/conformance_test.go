@@ -2,6 +2,7 @@ package mcpgin_test
 
 import (
 	"errors"
+	"net/http"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -100,6 +101,16 @@ func TestMetadataPathsConformance(t *testing.T) {
 		} else {
 			mcpgin.RegisterMetadata(r, auth)
 		}
+		return mcpauthtest.Serve(t, r)
+	})
+}
+
+// TestOperationScopesConformance runs the per-operation scopes suite, the
+// handler behind gin.WrapH.
+func TestOperationScopesConformance(t *testing.T) {
+	conformance.RunOperationScopes(t, "gin", func(t *testing.T, bearer *mcpauth.Bearer, h http.Handler) string {
+		r := gin.New()
+		r.Any("/mcp", mcpgin.BearerAuth(bearer), gin.WrapH(h))
 		return mcpauthtest.Serve(t, r)
 	})
 }

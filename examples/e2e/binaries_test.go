@@ -19,7 +19,7 @@ import (
 )
 
 // examples are the example commands, relative to the module root.
-var examples = []string{"gin", "echo", "fiber", "chi", "todo-manager", "mcpgo"}
+var examples = []string{"gin", "echo", "echov5", "fiber", "fiberv3", "chi", "todo-manager", "mcpgo"}
 
 // buildExamples builds every example command into a temporary directory.
 func buildExamples(t *testing.T) string {

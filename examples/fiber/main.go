@@ -27,7 +27,10 @@ func main() { app.Main(app.Options{Name: "fiber"}, serve) }
 // (not adaptor.HTTPHandler) gives the SDK handler a request context that
 // carries the caller.
 func serve(ctx context.Context, a *app.App) error {
-	f := fiber.New(fiber.Config{DisableStartupMessage: true})
+	// fasthttp reads all request headers into one buffer, 4 KiB by default:
+	// mcpfiber.ReadBufferSize (20 KiB) lets tokens up to core's 16 KiB
+	// limit through instead of a 431.
+	f := fiber.New(fiber.Config{DisableStartupMessage: true, ReadBufferSize: mcpfiber.ReadBufferSize})
 	f.Use(recover.New())
 	f.Use(mcpfiber.BearerAuth(a.Bearer))            // every route; the metadata and CORS preflights stay public
 	mcpfiber.RegisterMetadata(f, a.Auth)            // GET /.well-known/oauth-protected-resource/mcp

@@ -2,7 +2,11 @@
 // chi, built on the official MCP Go SDK and protected by MCP Auth, with three
 // tools whose answers depend on who calls and with which scopes:
 //
-//   - create-todo needs the create:todos scope; the caller owns the todo;
+//   - create-todo needs the create:todos scope, which the HTTP layer checks
+//     before the MCP server runs (mcpauth.BearerOptions.ToolScopes): a
+//     token without it gets 403 with a WWW-Authenticate challenge naming
+//     the scope, so the MCP client can ask for it (step-up) and retry; the
+//     caller owns the todo;
 //   - get-todos lists every todo with read:todos, else the caller's own;
 //   - delete-todo deletes any todo with delete:todos, else only the caller's.
 //
@@ -38,6 +42,10 @@ func options(s *Store) app.Options {
 		},
 		ScopesSupported: scopes,
 		DevScopes:       scopes,
+		// Checked before the MCP server runs. get-todos and delete-todo need
+		// no scope (a caller lists and deletes its own todos); their scopes
+		// widen what they do, which only the tools can decide.
+		ToolScopes: map[string][]string{"create-todo": {ScopeCreate}},
 		Calls: []app.ToolCall{
 			{Name: "create-todo", Arguments: `{"content":"Write the README"}`},
 			{Name: "get-todos"},

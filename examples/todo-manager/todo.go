@@ -101,8 +101,9 @@ type (
 var errDenied = errors.New("failed to delete todo: it does not exist or you may not delete it")
 
 // Register adds the three todo tools to server, backed by s. A tool error
-// (a result with isError) tells the caller what is missing; the HTTP layer
-// has already checked the token and the required scopes, if any.
+// (a result with isError) tells the caller what is wrong; the HTTP layer
+// has already checked the token, the required scopes and the scopes of the
+// tool (create-todo's create:todos, see options in main.go).
 func (s *Store) Register(server *mcp.Server) {
 	mcp.AddTool(server, &mcp.Tool{
 		Name:        "create-todo",
@@ -133,9 +134,6 @@ func (s *Store) createTodo(ctx context.Context, _ *mcp.CallToolRequest, in Creat
 	info, err := caller(ctx)
 	if err != nil {
 		return nil, Todo{}, err
-	}
-	if !info.HasScope(ScopeCreate) {
-		return nil, Todo{}, errors.New("missing required scope: " + ScopeCreate)
 	}
 	if in.Content == "" {
 		return nil, Todo{}, errors.New("content must not be empty")

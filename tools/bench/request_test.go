@@ -7,12 +7,16 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/go-chi/chi/v5"
 	"github.com/gofiber/fiber/v2"
+	fiberv3 "github.com/gofiber/fiber/v3"
 	"github.com/labstack/echo/v4"
+	echov5 "github.com/labstack/echo/v5"
 	"github.com/valyala/fasthttp"
 
 	mcpchi "github.com/go-mcpauth/mcpauth/adapters/chi"
 	mcpecho "github.com/go-mcpauth/mcpauth/adapters/echo"
+	mcpechov5 "github.com/go-mcpauth/mcpauth/adapters/echov5"
 	mcpfiber "github.com/go-mcpauth/mcpauth/adapters/fiber"
+	mcpfiberv3 "github.com/go-mcpauth/mcpauth/adapters/fiberv3"
 	mcpgin "github.com/go-mcpauth/mcpauth/adapters/gin"
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
 	"github.com/go-mcpauth/mcpauth/core/mcpauthtest"
@@ -30,7 +34,9 @@ var frameworks = []struct {
 }{
 	{"gin", benchGin},
 	{"echo", benchEcho},
+	{"echov5", benchEchoV5},
 	{"fiber", benchFiber},
+	{"fiberv3", benchFiberV3},
 	{"chi", benchChi},
 }
 
@@ -75,6 +81,16 @@ func benchEcho(b *testing.B, bearer *mcpauth.Bearer, values [][]string) {
 	serveLoop(b, e, newRequest(b, "/mcp"), values)
 }
 
+func benchEchoV5(b *testing.B, bearer *mcpauth.Bearer, values [][]string) {
+	e := echov5.New()
+	var mw []echov5.MiddlewareFunc
+	if bearer != nil {
+		mw = append(mw, mcpechov5.BearerAuth(bearer))
+	}
+	e.GET("/mcp", func(c *echov5.Context) error { return c.NoContent(http.StatusOK) }, mw...)
+	serveLoop(b, e, newRequest(b, "/mcp"), values)
+}
+
 func benchChi(b *testing.B, bearer *mcpauth.Bearer, values [][]string) {
 	r := chi.NewRouter()
 	if bearer != nil {
@@ -92,6 +108,16 @@ func benchFiber(b *testing.B, bearer *mcpauth.Bearer, values [][]string) {
 		handlers = append([]fiber.Handler{mcpfiber.BearerAuth(bearer)}, handlers...)
 	}
 	app.Get("/mcp", handlers...)
+	serveFasthttp(b, app.Handler(), "/mcp", values)
+}
+
+func benchFiberV3(b *testing.B, bearer *mcpauth.Bearer, values [][]string) {
+	app := fiberv3.New()
+	handlers := []any{func(c fiberv3.Ctx) error { return c.SendStatus(fiberv3.StatusOK) }}
+	if bearer != nil {
+		handlers = append([]any{mcpfiberv3.BearerAuth(bearer)}, handlers...)
+	}
+	app.Get("/mcp", handlers[0], handlers[1:]...)
 	serveFasthttp(b, app.Handler(), "/mcp", values)
 }
 

@@ -54,6 +54,10 @@ type Options struct {
 	// DevScopes are granted to the development token besides the required
 	// scopes (e.g. the todo scopes).
 	DevScopes []string
+	// ToolScopes are the scopes a tools/call of each tool needs on top of the
+	// required scopes (mcpauth.BearerOptions.ToolScopes): checked before the
+	// MCP server runs, and refused with a 403 step-up challenge.
+	ToolScopes map[string][]string
 	// Calls are the example tool calls the banner prints as curl commands.
 	// Default: whoami.
 	Calls []ToolCall
@@ -187,6 +191,7 @@ func Start(ctx context.Context, cfg Config, opts Options) (_ *App, err error) {
 		Resource:       a.Resource,
 		Audience:       cfg.Audience,
 		RequiredScopes: cfg.RequiredScopes,
+		ToolScopes:     opts.ToolScopes,
 	})
 	if err != nil {
 		return nil, &ConfigError{Msg: err.Error()}

@@ -96,7 +96,7 @@ func TestUseInAFreshModule(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go test in the user module:\n%s", out)
 	}
-	for _, fw := range []string{"gin", "echo", "fiber", "chi", "net/http"} {
+	for _, fw := range []string{"gin", "echo", "echov5", "fiber", "fiberv3", "chi", "net/http"} {
 		if !strings.Contains(out, "--- PASS: TestUseBeforeRegisterMetadata/"+fw) {
 			t.Errorf("%s: no passing case in the user module's output:\n%s", fw, out)
 		}

@@ -611,6 +611,7 @@ func RunDev(t *testing.T, opts app.Options, serve app.ServeFunc) *app.App {
 	if d := time.Until(id.ExpiresAt); d < app.DevTokenLifetime-time.Minute || d > app.DevTokenLifetime {
 		t.Errorf("dev token expires in %v, want about %v", d, app.DevTokenLifetime)
 	}
+	bigToken(t, a)
 
 	t.Run("stateful", func(t *testing.T) {
 		cfg, err := app.ConfigFromEnv(env(map[string]string{app.EnvStateless: "false"}))
@@ -637,4 +638,28 @@ func RunDev(t *testing.T, opts app.Options, serve app.ServeFunc) *app.App {
 		}
 	})
 	return a
+}
+
+// BigTokenBytes is the size of the big token every example must accept: 12
+// KiB, well past fasthttp's default 4 KiB header buffer (an Entra ID token
+// with group claims is commonly 4 to 8 KB) and within core's 16 KiB limit.
+const BigTokenBytes = 12 << 10
+
+// bigToken checks that a valid token of BigTokenBytes, minted by the
+// development issuer, reaches the whoami tool through the example's
+// framework.
+func bigToken(t *testing.T, a *app.App) {
+	t.Helper()
+	claims := map[string]any{"sub": app.DevSubject, "client_id": "dev-client", "aud": a.Audience}
+	if len(a.Config.RequiredScopes) > 0 {
+		claims["scope"] = strings.Join(a.Config.RequiredScopes, " ")
+	}
+	tok := a.Dev.MustTokenOfSize(t, claims, BigTokenBytes)
+	id, err := Whoami(t, a.LocalURL(), tok)
+	if err != nil {
+		t.Fatalf("whoami with a %d-byte token: %v", len(tok), err)
+	}
+	if id.Subject != app.DevSubject {
+		t.Errorf("whoami with a %d-byte token: subject %q", len(tok), id.Subject)
+	}
 }

@@ -15,11 +15,15 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/go-chi/chi/v5"
 	"github.com/gofiber/fiber/v2"
+	fiberv3 "github.com/gofiber/fiber/v3"
 	"github.com/labstack/echo/v4"
+	echov5 "github.com/labstack/echo/v5"
 
 	mcpchi "github.com/go-mcpauth/mcpauth/adapters/chi"
 	mcpecho "github.com/go-mcpauth/mcpauth/adapters/echo"
+	mcpechov5 "github.com/go-mcpauth/mcpauth/adapters/echov5"
 	mcpfiber "github.com/go-mcpauth/mcpauth/adapters/fiber"
+	mcpfiberv3 "github.com/go-mcpauth/mcpauth/adapters/fiberv3"
 	mcpgin "github.com/go-mcpauth/mcpauth/adapters/gin"
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
 	"github.com/go-mcpauth/mcpauth/core/mcpauthtest"
@@ -83,6 +87,29 @@ func TestUseBeforeRegisterMetadata(t *testing.T) {
 			})
 			return "http://" + ln.Addr().String()
 		},
+		"echov5": func(t *testing.T) string {
+			e := echov5.New()
+			e.Use(mcpechov5.BearerAuth(bearer))
+			mcpechov5.RegisterMetadata(e, auth)
+			e.Any("/mcp", func(c *echov5.Context) error { return c.String(http.StatusOK, hello(c.Request().Context())) })
+			return mcpauthtest.Serve(t, e)
+		},
+		"fiberv3": func(t *testing.T) string {
+			app := fiberv3.New(fiberv3.Config{ReadBufferSize: mcpfiberv3.ReadBufferSize})
+			app.Use(mcpfiberv3.BearerAuth(bearer))
+			mcpfiberv3.RegisterMetadata(app, auth)
+			app.All("/mcp", func(c fiberv3.Ctx) error { return c.SendString(hello(c.Context())) })
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			go func() { _ = app.Listener(ln, fiberv3.ListenConfig{DisableStartupMessage: true}) }()
+			t.Cleanup(func() {
+				http.DefaultClient.CloseIdleConnections()
+				_ = app.ShutdownWithTimeout(5 * time.Second)
+			})
+			return "http://" + ln.Addr().String()
+		},
 		"chi": func(t *testing.T) string {
 			r := chi.NewRouter()
 			r.Use(mcpchi.BearerAuth(bearer)) // chi: every r.Use comes before the routes
@@ -96,7 +123,7 @@ func TestUseBeforeRegisterMetadata(t *testing.T) {
 			return mcpauthtest.Serve(t, bearer.Middleware()(mux))
 		},
 	}
-	for _, fw := range []string{"gin", "echo", "fiber", "chi", "net/http"} {
+	for _, fw := range []string{"gin", "echo", "echov5", "fiber", "fiberv3", "chi", "net/http"} {
 		t.Run(fw, func(t *testing.T) {
 			base := servers[fw](t)
 

@@ -1,0 +1,6 @@
+package mcpecho
+
+// Version is the version of this module (Semantic Versioning 2.0.0, without
+// the leading "v"); its releases are tagged adapters/echov5/v<Version>. The release
+// helper (tools/cmd/release) sets it.
+const Version = "0.1.0-dev"

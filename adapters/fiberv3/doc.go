@@ -1,0 +1,42 @@
+// Package mcpfiber protects a fiber v3 (github.com/gofiber/fiber/v3) MCP
+// server with MCP Auth: [BearerAuth] is fiber middleware that checks the
+// bearer token of every request and gives the caller's *mcpauth.AuthInfo to
+// the handlers below, both in c.Locals (read it with [AuthInfo]) and in
+// c.Context() (read it with mcpauth.AuthInfoFromContext, as MCP SDK code
+// does); [HTTPHandler] mounts a net/http handler (an MCP SDK's) so that its
+// request context carries it too; and [RegisterMetadata] publishes the
+// protected resource metadata (RFC 9728) MCP clients discover the
+// authorization server from. Every decision and every byte of a refusal
+// (status, WWW-Authenticate challenge, JSON body) comes from package
+// mcpauth's request flow, identical across all mcpauth adapters.
+//
+// This is the module github.com/go-mcpauth/mcpauth/adapters/fiberv3; the
+// fiber v2 adapter, adapters/fiber, has the same package name and API in
+// fiber v2's idiom (*fiber.Ctx, c.UserContext()), so moving an application
+// from one to the other changes its import paths and handler signatures.
+//
+// Defaults: every request through BearerAuth is checked and one without
+// credentials gets 401, except the library's own metadata routes (answered
+// by the middleware itself) and CORS preflights (passed on, see
+// [AuthenticatePreflight]), so that app.Use(BearerAuth(...)) is safe before
+// or after RegisterMetadata; refusals are answered directly, not through
+// fiber's ErrorHandler (see [PassErrors]); see also [Optional], [Skipper] and
+// [ErrorHandler]. fiber recycles its contexts: nothing of a request is kept
+// by this package after the request ends, and the Authorization values are
+// copied out of fasthttp's buffers. Create the app with
+// fiber.Config{ReadBufferSize: [ReadBufferSize]} so that big tokens reach
+// the middleware at all.
+//
+//	auth, err := mcpauth.New(mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{{
+//		Resource:             "https://api.example.com/mcp",
+//		AuthorizationServers: []mcpauth.AuthServer{mcpauth.Discover("https://tenant.example.com", mcpauth.OIDC)},
+//	}}})
+//	bearer, err := auth.BearerAuth(mcpauth.JWT(), mcpauth.BearerOptions{Resource: "https://api.example.com/mcp", RequiredScopes: []string{"read"}})
+//	app := fiber.New(fiber.Config{ReadBufferSize: mcpfiber.ReadBufferSize}) // 20 KiB: room for a 16 KiB token
+//	app.Use(recover.New())
+//	app.Use(mcpfiber.BearerAuth(bearer))
+//	mcpfiber.RegisterMetadata(app, auth) // public: GET /.well-known/oauth-protected-resource/mcp
+//	// or an MCP SDK's net/http handler: app.All("/mcp", mcpfiber.HTTPHandler(mcpHandler))
+//
+// (error checks left out; the package example has the whole program.)
+package mcpfiber
