@@ -74,8 +74,9 @@ type BearerOptions struct {
 	// MethodScopes and ToolScopes (the bytes read are held in memory while
 	// the request is served). A larger body is still given intact to the
 	// next handler, and needs every scope of MethodScopes and ToolScopes.
-	// Zero means [DefaultBodyPeekLimit] (4 MiB); negative values are
-	// refused.
+	// Zero means 4 MiB, the go-sdk's default limit of a request body
+	// (mcp.DefaultMaxRequestBodyBytes), so that every body the SDK accepts
+	// by default is checked; negative values are refused.
 	BodyPeekLimit int64
 	// Leeway is the clock skew allowed on exp, nbf and iat in JWT mode.
 	// Zero means DefaultLeeway (60 s); a negative value allows none.
@@ -98,11 +99,11 @@ type BearerOptions struct {
 	// by the token's SHA-256 (the token is not kept), never outlive the
 	// token's "exp" nor TokenCacheMaxAge, die when their key leaves the JWKS,
 	// and only successful verifications are stored. Zero means
-	// DefaultTokenCacheSize (10,000 entries, about 1 KiB each for a typical
+	// 10,000 entries (about 1 KiB each for a typical
 	// token); a negative value disables the cache.
 	TokenCacheSize int
 	// TokenCacheMaxAge bounds how long a verification is reused. Zero means
-	// DefaultTokenCacheMaxAge (5 min).
+	// 5 min.
 	TokenCacheMaxAge time.Duration
 	// ScopeClaims chooses the claims whose values are the caller's grants:
 	// they become AuthInfo.Scopes and are what RequiredScopes checks. Each
@@ -220,9 +221,9 @@ func (a *Auth) BearerAuth(v Verifier, opts BearerOptions) (*Bearer, error) {
 		b.parser, b.parserLeeway = newParser(b.jwt, leeway, b.now), leeway
 		size := opts.TokenCacheSize
 		if size == 0 {
-			size = DefaultTokenCacheSize
+			size = defaultTokenCacheSize
 		}
-		b.cache = newTokenCache(size, orDefault(opts.TokenCacheMaxAge, DefaultTokenCacheMaxAge))
+		b.cache = newTokenCache(size, orDefault(opts.TokenCacheMaxAge, defaultTokenCacheMaxAge))
 	}
 	return b, nil
 }

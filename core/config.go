@@ -34,20 +34,20 @@ type Config struct {
 	MaxResponseBytes int64
 	// KeyRefreshInterval is how long a fetched JWKS is used when its response
 	// has no Cache-Control max-age (a max-age is honoured, bounded by
-	// [MinKeyRefreshInterval] and [MaxKeyRefreshInterval]). A background
+	// 1 min and 24 h; no-store and no-cache count as zero). A background
 	// refresh starts at 80 % of the lifetime; a request that finds the set
 	// expired waits for a refresh, and keeps the old keys if it fails. Once
 	// a refresh has failed, requests use the old keys at once while the
 	// refresh is retried in the background (after a pause of 1 s, doubling
 	// up to 30 s), so that a server that hangs does not delay them.
-	// Default [DefaultKeyRefreshInterval].
+	// Zero means 10 min.
 	KeyRefreshInterval time.Duration
 	// UnknownKeyRefreshInterval is the smallest gap between two JWKS fetches
 	// caused by a token whose kid is not cached, or whose signature fails
 	// with a cached key (key rotation). A request never waits for this
 	// limiter: it joins a fetch already running, or uses keys fetched since
 	// it looked, and when no fetch is allowed it is refused at once with
-	// 401. Default [DefaultUnknownKeyRefreshInterval].
+	// 401. Zero means 30 s.
 	UnknownKeyRefreshInterval time.Duration
 	// AllowInsecureHTTP accepts http:// issuers and JWKS URIs on hosts other
 	// than loopback, and requests to link-local or unspecified addresses.
@@ -139,8 +139,8 @@ func New(cfg Config) (*Auth, error) {
 		log:       log,
 		allowHTTP: cfg.AllowInsecureHTTP,
 		policy: &keyPolicy{
-			refreshInterval: orDefault(cfg.KeyRefreshInterval, DefaultKeyRefreshInterval),
-			unknownInterval: orDefault(cfg.UnknownKeyRefreshInterval, DefaultUnknownKeyRefreshInterval),
+			refreshInterval: orDefault(cfg.KeyRefreshInterval, defaultKeyRefreshInterval),
+			unknownInterval: orDefault(cfg.UnknownKeyRefreshInterval, defaultUnknownKeyRefreshInterval),
 			now:             time.Now,
 			log:             log,
 			obs:             obs,

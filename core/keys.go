@@ -12,19 +12,20 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Key-cache defaults; see [Config].
+// Key-cache defaults: [Config.KeyRefreshInterval] and
+// [Config.UnknownKeyRefreshInterval].
 const (
-	// DefaultKeyRefreshInterval is the lifetime of a fetched JWKS when its
+	// defaultKeyRefreshInterval is the lifetime of a fetched JWKS when its
 	// response has no Cache-Control max-age.
-	DefaultKeyRefreshInterval = 10 * time.Minute
-	// MinKeyRefreshInterval and MaxKeyRefreshInterval bound the lifetime taken
+	defaultKeyRefreshInterval = 10 * time.Minute
+	// minKeyRefreshInterval and maxKeyRefreshInterval bound the lifetime taken
 	// from Cache-Control max-age (no-store and no-cache count as zero).
-	MinKeyRefreshInterval = time.Minute
-	MaxKeyRefreshInterval = 24 * time.Hour
-	// DefaultUnknownKeyRefreshInterval is the smallest gap between two JWKS
+	minKeyRefreshInterval = time.Minute
+	maxKeyRefreshInterval = 24 * time.Hour
+	// defaultUnknownKeyRefreshInterval is the smallest gap between two JWKS
 	// fetches caused by tokens whose kid is not cached (or whose signature
 	// fails with a cached key).
-	DefaultUnknownKeyRefreshInterval = 30 * time.Second
+	defaultUnknownKeyRefreshInterval = 30 * time.Second
 )
 
 // maxKeyCandidates bounds how many keys one token is tried against when it
@@ -329,7 +330,7 @@ func (s *keySet) fetchKeys(ctx context.Context) ([]publicKey, []skippedKey, time
 	}
 	ttl := s.policy.refreshInterval
 	if age, ok := maxAge(res.header); ok {
-		ttl = min(max(age, MinKeyRefreshInterval), MaxKeyRefreshInterval)
+		ttl = min(max(age, minKeyRefreshInterval), maxKeyRefreshInterval)
 	}
 	return keys, skipped, ttl, nil
 }

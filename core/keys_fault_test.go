@@ -558,7 +558,7 @@ func TestFaultKeyRotation(t *testing.T) {
 		}
 		fresh := e.token(t, mcpauthtest.WithKeyID(kid))
 		e.expect(t, fresh, http.StatusUnauthorized, "")
-		e.clock.Add(DefaultUnknownKeyRefreshInterval)
+		e.clock.Add(defaultUnknownKeyRefreshInterval)
 		e.expect(t, fresh, http.StatusOK, "")
 		if iss.JWKSRequests() != 3 {
 			t.Fatalf("%d JWKS requests; want 3", iss.JWKSRequests())
@@ -842,7 +842,7 @@ func TestFaultRandomKIDStorm(t *testing.T) {
 			iss := esIssuer(t)
 			e := newFaultEnv(t, iss, func(c *Config, _ *BearerOptions) { c.UnknownKeyRefreshInterval = interval })
 			if interval == 0 {
-				interval = DefaultUnknownKeyRefreshInterval
+				interval = defaultUnknownKeyRefreshInterval
 			}
 			e.expect(t, e.token(t), http.StatusOK, "")
 			signer, err := iss.AddUnpublishedKey(mcpauthtest.ES256)

@@ -163,7 +163,7 @@ func TestTokenCache(t *testing.T) {
 			t.Fatal(err)
 		}
 		rotating.RemoveKey(old)
-		clock.Add(DefaultKeyRefreshInterval + time.Second) // the key set expires: the next request refreshes it
+		clock.Add(defaultKeyRefreshInterval + time.Second) // the key set expires: the next request refreshes it
 		if _, err := b.Authenticate(context.Background(), "Bearer "+tok); !errors.Is(err, CodeInvalidToken) {
 			t.Fatalf("token of a removed key accepted: %v", err)
 		}
@@ -174,11 +174,11 @@ func TestTokenCache(t *testing.T) {
 
 	t.Run("an unchanged key keeps its entries across refreshes", func(t *testing.T) {
 		b, clock, obs := cacheSetup(t, iss, BearerOptions{TokenCacheMaxAge: time.Hour})
-		tok := iss.MustToken(t, claims("frank", 2*DefaultKeyRefreshInterval, "read"))
+		tok := iss.MustToken(t, claims("frank", 2*defaultKeyRefreshInterval, "read"))
 		if _, err := b.Authenticate(context.Background(), "Bearer "+tok); err != nil {
 			t.Fatal(err)
 		}
-		clock.Add(DefaultKeyRefreshInterval + time.Second) // the key set expires and is fetched again
+		clock.Add(defaultKeyRefreshInterval + time.Second) // the key set expires and is fetched again
 		if _, err := b.Authenticate(context.Background(), "Bearer "+tok); err != nil {
 			t.Fatal(err)
 		}
