@@ -60,8 +60,9 @@ type Config struct {
 	// Logger receives configuration warnings and key-set events (never a
 	// token). Default slog.Default().
 	Logger *slog.Logger
-	// Observer receives key-set, discovery and cache events. Default none.
-	Observer Observer
+	// Observer, when set, receives key-set, discovery and cache events
+	// (its nil fields are skipped). Default none.
+	Observer *Observer
 }
 
 // ProtectedResource is one protected resource and its RFC 9728 metadata.
@@ -128,9 +129,9 @@ func New(cfg Config) (*Auth, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	obs := cfg.Observer
-	if obs == nil {
-		obs = NopObserver{}
+	var obs Observer
+	if cfg.Observer != nil {
+		obs = *cfg.Observer
 	}
 	a := &Auth{
 		resources: map[string]*resourceState{},

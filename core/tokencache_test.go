@@ -15,7 +15,6 @@ import (
 
 // cacheObserver counts cache lookups and JWKS fetches.
 type cacheObserver struct {
-	NopObserver
 	hits, misses, refreshes atomic.Int32
 }
 
@@ -28,6 +27,11 @@ func (o *cacheObserver) TokenCacheLookup(hit bool) {
 }
 
 func (o *cacheObserver) KeysRefreshed(KeysRefreshEvent) { o.refreshes.Add(1) }
+
+// observer is o as a Config.Observer.
+func (o *cacheObserver) observer() *Observer {
+	return &Observer{TokenCacheLookup: o.TokenCacheLookup, KeysRefreshed: o.KeysRefreshed}
+}
 
 // fakeClock is a settable clock for the key cache and the token cache.
 type fakeClock struct {
@@ -51,7 +55,7 @@ func cacheSetup(t *testing.T, iss *mcpauthtest.Issuer, opts BearerOptions) (*Bea
 	auth, err := New(Config{
 		ProtectedResources: []ProtectedResource{{Resource: cacheResource, AuthorizationServers: []AuthServer{Discover(iss.URL(), OIDC)}}},
 		Logger:             slog.New(slog.DiscardHandler),
-		Observer:           obs,
+		Observer:           obs.observer(),
 	})
 	if err != nil {
 		t.Fatal(err)
