@@ -42,7 +42,7 @@ type BearerOptions struct {
 	// of RequiredScopes and of MethodScopes["tools/call"], by tool name
 	// (params.name), e.g. {"delete-todo": {"delete:todos"}}. A method or
 	// tool not listed needs nothing more. Checked by the request flow
-	// ([Flow.Check], hence [Bearer.Middleware] and every adapter), not by
+	// ([Edge.Dispatch], hence [Bearer.Middleware] and every adapter), not by
 	// [Bearer.Authenticate], which sees no body: the flow reads the
 	// request body (see BodyPeekLimit), gives it back intact to the next
 	// handler, and refuses a token lacking a scope of the operations in it
@@ -62,7 +62,7 @@ type BearerOptions struct {
 	// DELETE), needs nothing more, and the MCP SDK answers it as usual. A
 	// body the flow cannot read (larger than BodyPeekLimit, or with a
 	// Content-Encoding other than identity) needs every scope of
-	// MethodScopes and ToolScopes. With [Flow.Optional], a request without
+	// MethodScopes and ToolScopes. With [Edge.Optional], a request without
 	// credentials whose operations need a scope is refused with 401.
 	//
 	// Scope names follow the rules of RequiredScopes; an empty method or
@@ -133,7 +133,7 @@ type BearerOptions struct {
 // Bearer checks the bearer tokens of requests to one protected resource.
 // Build it with [Auth.BearerAuth]; it is safe for concurrent use.
 // [Bearer.Middleware] and the adapters run it through the request flow
-// ([Flow.Check]), which calls [Bearer.Authenticate] and answers refusals
+// ([Edge.Dispatch]), which calls [Bearer.Authenticate] and answers refusals
 // with [Bearer.ErrorResponse].
 type Bearer struct {
 	opts         BearerOptions
@@ -240,7 +240,7 @@ func (b *Bearer) ResourceMetadataURL() string { return b.metadataURL }
 // with [Bearer.ErrorResponse]: a new *Error each time, or, from a
 // VerifyFunc, an error wrapping one or wrapping the verifier's own failure
 // (read it with errors.As, test it with errors.Is and a [Code], never with a
-// type assertion). Most callers use [Flow.Check] (through the middleware or
+// type assertion). Most callers use [Edge.Dispatch] (through the middleware or
 // an adapter) rather than Authenticate.
 //
 // In order: the token is extracted; verified (JWT mode, with golang-jwt's

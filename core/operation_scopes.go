@@ -244,7 +244,7 @@ func (b *Bearer) authenticateRequest(ctx context.Context, req *Request) (*AuthIn
 }
 
 // anonymousRefusal returns, for a request without credentials let through
-// by [Flow.Optional], the refusal err with the scopes of the operations in
+// by [Edge.Optional], the refusal err with the scopes of the operations in
 // its body as the challenge's scope, or nil when its operations need no
 // scope: an operation with per-operation scopes is never served to an
 // anonymous caller.
