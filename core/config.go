@@ -174,7 +174,7 @@ func (a *Auth) addResource(pr ProtectedResource) (*resourceState, error) {
 	if _, dup := a.resources[pr.Resource]; dup {
 		return nil, configError("the resource %q is configured twice", pr.Resource)
 	}
-	mdURL, err := ResourceMetadataURL(pr.Resource)
+	mdURL, err := resourceMetadataURL(pr.Resource)
 	if err != nil {
 		return nil, err
 	}
