@@ -24,9 +24,8 @@ import (
 	"github.com/go-mcpauth/mcpauth/core/mcpauthtest"
 )
 
-// skipRecorder is an Observer that records the skipped keys.
+// skipRecorder records the skipped keys (its observer is Config.Observer).
 type skipRecorder struct {
-	mcpauth.NopObserver
 	mu      sync.Mutex
 	skipped []mcpauth.KeySkippedEvent
 }
@@ -35,6 +34,10 @@ func (r *skipRecorder) KeySkipped(e mcpauth.KeySkippedEvent) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.skipped = append(r.skipped, e)
+}
+
+func (r *skipRecorder) observer() *mcpauth.Observer {
+	return &mcpauth.Observer{KeySkipped: r.KeySkipped}
 }
 
 func (r *skipRecorder) kids() []string {
@@ -153,7 +156,7 @@ func TestFindingEd25519SmallOrderKeysRefused(t *testing.T) {
 	auth, err := mcpauth.New(mcpauth.Config{
 		ProtectedResources: []mcpauth.ProtectedResource{{Resource: advResource, AuthorizationServers: []mcpauth.AuthServer{mcpauth.Discover(iss.URL(), mcpauth.OIDC)}}},
 		Logger:             quietLogger(),
-		Observer:           obs,
+		Observer:           obs.observer(),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -90,11 +90,6 @@ func (a *AuthInfo) HasScope(scope string) bool {
 	return a != nil && slices.Contains(a.Scopes, scope)
 }
 
-// HasAudience reports whether aud is one of the token's audiences.
-func (a *AuthInfo) HasAudience(aud string) bool {
-	return a != nil && slices.Contains(a.Audience, aud)
-}
-
 // authInfoKey is the context key of the AuthInfo; an unexported type so that
 // no other package can collide with or overwrite it.
 type authInfoKey struct{}

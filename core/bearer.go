@@ -42,7 +42,7 @@ type BearerOptions struct {
 	// of RequiredScopes and of MethodScopes["tools/call"], by tool name
 	// (params.name), e.g. {"delete-todo": {"delete:todos"}}. A method or
 	// tool not listed needs nothing more. Checked by the request flow
-	// ([Flow.Check], hence [Bearer.Middleware] and every adapter), not by
+	// ([Edge.Dispatch], hence [Bearer.Middleware] and every adapter), not by
 	// [Bearer.Authenticate], which sees no body: the flow reads the
 	// request body (see BodyPeekLimit), gives it back intact to the next
 	// handler, and refuses a token lacking a scope of the operations in it
@@ -62,7 +62,7 @@ type BearerOptions struct {
 	// DELETE), needs nothing more, and the MCP SDK answers it as usual. A
 	// body the flow cannot read (larger than BodyPeekLimit, or with a
 	// Content-Encoding other than identity) needs every scope of
-	// MethodScopes and ToolScopes. With [Flow.Optional], a request without
+	// MethodScopes and ToolScopes. With [Edge.Optional], a request without
 	// credentials whose operations need a scope is refused with 401.
 	//
 	// Scope names follow the rules of RequiredScopes; an empty method or
@@ -74,8 +74,9 @@ type BearerOptions struct {
 	// MethodScopes and ToolScopes (the bytes read are held in memory while
 	// the request is served). A larger body is still given intact to the
 	// next handler, and needs every scope of MethodScopes and ToolScopes.
-	// Zero means [DefaultBodyPeekLimit] (4 MiB); negative values are
-	// refused.
+	// Zero means 4 MiB, the go-sdk's default limit of a request body
+	// (mcp.DefaultMaxRequestBodyBytes), so that every body the SDK accepts
+	// by default is checked; negative values are refused.
 	BodyPeekLimit int64
 	// Leeway is the clock skew allowed on exp, nbf and iat in JWT mode.
 	// Zero means DefaultLeeway (60 s); a negative value allows none.
@@ -98,11 +99,11 @@ type BearerOptions struct {
 	// by the token's SHA-256 (the token is not kept), never outlive the
 	// token's "exp" nor TokenCacheMaxAge, die when their key leaves the JWKS,
 	// and only successful verifications are stored. Zero means
-	// DefaultTokenCacheSize (10,000 entries, about 1 KiB each for a typical
+	// 10,000 entries (about 1 KiB each for a typical
 	// token); a negative value disables the cache.
 	TokenCacheSize int
 	// TokenCacheMaxAge bounds how long a verification is reused. Zero means
-	// DefaultTokenCacheMaxAge (5 min).
+	// 5 min.
 	TokenCacheMaxAge time.Duration
 	// ScopeClaims chooses the claims whose values are the caller's grants:
 	// they become AuthInfo.Scopes and are what RequiredScopes checks. Each
@@ -132,7 +133,7 @@ type BearerOptions struct {
 // Bearer checks the bearer tokens of requests to one protected resource.
 // Build it with [Auth.BearerAuth]; it is safe for concurrent use.
 // [Bearer.Middleware] and the adapters run it through the request flow
-// ([Flow.Check]), which calls [Bearer.Authenticate] and answers refusals
+// ([Edge.Dispatch]), which calls [Bearer.Authenticate] and answers refusals
 // with [Bearer.ErrorResponse].
 type Bearer struct {
 	opts         BearerOptions
@@ -229,9 +230,9 @@ func (a *Auth) BearerAuth(v Verifier, opts BearerOptions) (*Bearer, error) {
 		b.parser, b.parserLeeway = newParser(b.jwt, leeway, b.now), leeway
 		size := opts.TokenCacheSize
 		if size == 0 {
-			size = DefaultTokenCacheSize
+			size = defaultTokenCacheSize
 		}
-		b.cache = newTokenCache(size, orDefault(opts.TokenCacheMaxAge, DefaultTokenCacheMaxAge))
+		b.cache = newTokenCache(size, orDefault(opts.TokenCacheMaxAge, defaultTokenCacheMaxAge))
 	}
 	if iv != nil {
 		if b.intro, err = newIntrospector(a, b, iv, leeway); err != nil {
@@ -253,7 +254,7 @@ func (b *Bearer) ResourceMetadataURL() string { return b.metadataURL }
 // with [Bearer.ErrorResponse]: a new *Error each time, or, from a
 // VerifyFunc, an error wrapping one or wrapping the verifier's own failure
 // (read it with errors.As, test it with errors.Is and a [Code], never with a
-// type assertion). Most callers use [Flow.Check] (through the middleware or
+// type assertion). Most callers use [Edge.Dispatch] (through the middleware or
 // an adapter) rather than Authenticate.
 //
 // In order: the token is extracted; verified (JWT mode, with golang-jwt's

@@ -121,9 +121,9 @@ func BenchmarkBaseline(b *testing.B) {
 // BenchmarkOperationScopes measures the per-operation scopes' body peek
 // (BearerOptions.ToolScopes) on a typical tools/call:
 //
-//   - flow/off: Flow.Check with a hot token and no per-operation scopes
+//   - flow/off: Edge.Dispatch with a hot token and no per-operation scopes
 //     (the body is not looked at), the floor of the next two;
-//   - flow/typical and flow/64KiB: Flow.Check with ToolScopes, reading
+//   - flow/typical and flow/64KiB: Edge.Dispatch with ToolScopes, reading
 //     method and params.name from a body already in memory (the fasthttp
 //     adapters' case), for a typical call and one whose arguments hold
 //     64 KiB;
@@ -141,20 +141,20 @@ func BenchmarkOperationScopes(b *testing.B) {
 	opts.ToolScopes = map[string][]string{"create-todo": {"write"}, "delete-todo": {"admin"}}
 	on := jwtBearer(b, auth, opts)
 	header := "Bearer " + benchPool(b, iss, 1)[0]
-	flow := mcpauth.Flow{Bearer: on}
+	flow := testEdge(on)
 	for _, bc := range []struct {
 		name string
-		flow mcpauth.Flow
+		flow *mcpauth.Edge[struct{}]
 		body []byte
-	}{{"off", mcpauth.Flow{Bearer: off}, typical}, {"typical", flow, typical}, {"64KiB", flow, large}} {
+	}{{"off", testEdge(off), typical}, {"typical", flow, typical}, {"64KiB", flow, large}} {
 		b.Run("flow/"+bc.name, func(b *testing.B) {
 			req := mcpauth.Request{Method: http.MethodPost, Path: "/mcp", Authorization: []string{header}, Body: func() []byte { return bc.body }}
 			b.SetBytes(int64(len(bc.body)))
 			b.ReportAllocs()
 			mcpauth.MeasureCPU(b, func() {
 				for b.Loop() {
-					if out := bc.flow.Check(context.Background(), req); out.Info == nil {
-						b.Fatal(out.Response)
+					if err := bc.flow.Dispatch(context.Background(), struct{}{}, req, nil); err != nil {
+						b.Fatal(err)
 					}
 				}
 			})

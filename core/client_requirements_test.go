@@ -36,7 +36,6 @@ func entraShaped(m map[string]any) {
 
 // discoveryRecorder records the discovery events.
 type discoveryRecorder struct {
-	mcpauth.NopObserver
 	mu     sync.Mutex
 	events []mcpauth.DiscoveryEvent
 }
@@ -45,6 +44,10 @@ func (r *discoveryRecorder) DiscoveryFetched(e mcpauth.DiscoveryEvent) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.events = append(r.events, e)
+}
+
+func (r *discoveryRecorder) observer() *mcpauth.Observer {
+	return &mcpauth.Observer{DiscoveryFetched: r.DiscoveryFetched}
 }
 
 // What MCP asks of an authorization server for its clients is never a
@@ -74,7 +77,7 @@ func TestClientRequirementsAreWarnings(t *testing.T) {
 			auth, err := mcpauth.New(mcpauth.Config{
 				ProtectedResources: []mcpauth.ProtectedResource{{Resource: jwtResource, AuthorizationServers: []mcpauth.AuthServer{mcpauth.Discover(iss.URL(), mcpauth.OIDC)}}},
 				Logger:             logs.Logger(),
-				Observer:           obs,
+				Observer:           obs.observer(),
 			})
 			if err != nil {
 				t.Fatal(err)

@@ -34,20 +34,20 @@ type Config struct {
 	MaxResponseBytes int64
 	// KeyRefreshInterval is how long a fetched JWKS is used when its response
 	// has no Cache-Control max-age (a max-age is honoured, bounded by
-	// [MinKeyRefreshInterval] and [MaxKeyRefreshInterval]). A background
+	// 1 min and 24 h; no-store and no-cache count as zero). A background
 	// refresh starts at 80 % of the lifetime; a request that finds the set
 	// expired waits for a refresh, and keeps the old keys if it fails. Once
 	// a refresh has failed, requests use the old keys at once while the
 	// refresh is retried in the background (after a pause of 1 s, doubling
 	// up to 30 s), so that a server that hangs does not delay them.
-	// Default [DefaultKeyRefreshInterval].
+	// Zero means 10 min.
 	KeyRefreshInterval time.Duration
 	// UnknownKeyRefreshInterval is the smallest gap between two JWKS fetches
 	// caused by a token whose kid is not cached, or whose signature fails
 	// with a cached key (key rotation). A request never waits for this
 	// limiter: it joins a fetch already running, or uses keys fetched since
 	// it looked, and when no fetch is allowed it is refused at once with
-	// 401. Default [DefaultUnknownKeyRefreshInterval].
+	// 401. Zero means 30 s.
 	UnknownKeyRefreshInterval time.Duration
 	// AllowInsecureHTTP accepts http:// issuers and JWKS URIs on hosts other
 	// than loopback, and requests to link-local or unspecified addresses.
@@ -60,8 +60,9 @@ type Config struct {
 	// Logger receives configuration warnings and key-set events (never a
 	// token). Default slog.Default().
 	Logger *slog.Logger
-	// Observer receives key-set, discovery and cache events. Default none.
-	Observer Observer
+	// Observer, when set, receives key-set, discovery and cache events
+	// (its nil fields are skipped). Default none.
+	Observer *Observer
 }
 
 // ProtectedResource is one protected resource and its RFC 9728 metadata.
@@ -128,9 +129,9 @@ func New(cfg Config) (*Auth, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	obs := cfg.Observer
-	if obs == nil {
-		obs = NopObserver{}
+	var obs Observer
+	if cfg.Observer != nil {
+		obs = *cfg.Observer
 	}
 	a := &Auth{
 		resources: map[string]*resourceState{},
@@ -139,8 +140,8 @@ func New(cfg Config) (*Auth, error) {
 		log:       log,
 		allowHTTP: cfg.AllowInsecureHTTP,
 		policy: &keyPolicy{
-			refreshInterval: orDefault(cfg.KeyRefreshInterval, DefaultKeyRefreshInterval),
-			unknownInterval: orDefault(cfg.UnknownKeyRefreshInterval, DefaultUnknownKeyRefreshInterval),
+			refreshInterval: orDefault(cfg.KeyRefreshInterval, defaultKeyRefreshInterval),
+			unknownInterval: orDefault(cfg.UnknownKeyRefreshInterval, defaultUnknownKeyRefreshInterval),
 			now:             time.Now,
 			log:             log,
 			obs:             obs,
@@ -173,7 +174,7 @@ func (a *Auth) addResource(pr ProtectedResource) (*resourceState, error) {
 	if _, dup := a.resources[pr.Resource]; dup {
 		return nil, configError("the resource %q is configured twice", pr.Resource)
 	}
-	mdURL, err := ResourceMetadataURL(pr.Resource)
+	mdURL, err := resourceMetadataURL(pr.Resource)
 	if err != nil {
 		return nil, err
 	}

@@ -30,8 +30,8 @@
 //	err = http.ListenAndServe(":8080", bearer.Middleware()(mux))
 //
 // Handlers below the middleware read the caller with [AuthInfoFromContext].
-// [Flow] is the one request flow behind [Bearer.Middleware] and every
-// framework adapter ([Edge] is how they plug into it).
+// [Edge.Dispatch] is the one request flow behind [Bearer.Middleware] and
+// every framework adapter ([Edge] is how they plug into it).
 //
 // # Defaults
 //

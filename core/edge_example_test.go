@@ -1,7 +1,6 @@
 package mcpauth_test
 
 import (
-	"context"
 	"fmt"
 	"log"
 	"net/http"
@@ -18,10 +17,11 @@ type call struct {
 	next http.Handler
 }
 
-// An adapter for another framework is an Edge: how to read the framework's
-// request and how to carry out each outcome. Serve then decides exactly as
-// every mcpauth integration does: the metadata routes answered, CORS
-// preflights passed, refusals answered with core's bytes.
+// An adapter for another framework is an Edge: how to carry out each
+// decision in the framework. Its middleware reads the request into an
+// mcpauth.Request (HTTPRequest for net/http ones) and calls Dispatch, which
+// decides exactly as every mcpauth integration does: the metadata routes
+// answered, CORS preflights passed, refusals answered with core's bytes.
 func ExampleEdge() {
 	auth, err := mcpauth.New(mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{{
 		Resource:             "https://api.example.com/mcp",
@@ -35,7 +35,6 @@ func ExampleEdge() {
 		log.Fatal(err)
 	}
 	edge := mcpauth.NewEdge(bearer, mcpauth.Edge[call]{
-		Request: func(c call) (context.Context, mcpauth.Request) { return c.r.Context(), mcpauth.HTTPRequest(c.r) },
 		Next: func(c call, info *mcpauth.AuthInfo) error {
 			if info != nil {
 				c.r = c.r.WithContext(mcpauth.WithAuthInfo(c.r.Context(), info))
@@ -56,7 +55,7 @@ func ExampleEdge() {
 			req.Header.Set("Access-Control-Request-Method", "POST")
 		}
 		w := httptest.NewRecorder()
-		_ = edge.Serve(call{w: w, r: req, next: app})
+		_ = edge.Dispatch(req.Context(), call{w: w, r: req, next: app}, mcpauth.HTTPRequest(req), nil)
 		fmt.Println(req.Method, req.URL.Path, w.Code, w.Body.Len() > 0)
 	}
 	// Output:

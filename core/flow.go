@@ -7,10 +7,10 @@ import (
 	"strings"
 )
 
-// Request is what the request flow ([Flow.Check]) needs to know of an HTTP
-// request. Adapters fill it from their framework's request (net/http code
-// uses [HTTPRequest]); nothing in it is kept after Check returns, except the
-// token, inside the AuthInfo.
+// Request is what the request flow ([Edge.Dispatch]) needs to know of an
+// HTTP request. Adapters fill it from their framework's request (net/http
+// code uses [HTTPRequest]); nothing in it is kept after Dispatch returns,
+// except the token, inside the AuthInfo.
 type Request struct {
 	// Method is the HTTP method.
 	Method string
@@ -26,16 +26,16 @@ type Request struct {
 	// PreflightHeaders is the Access-Control-Request-Headers header of an
 	// OPTIONS request, echoed by the metadata routes' preflight answer.
 	PreflightHeaders string
-	// Skip is the adapter's Skipper verdict: true lets the request through
-	// unchecked, with no AuthInfo (the library's public routes are still
-	// answered).
+	// Skip lets the request through unchecked, with no AuthInfo (the
+	// library's public routes are still answered). Dispatch sets it from
+	// [Edge.Skipper].
 	Skip bool
 	// Body returns the whole request body, for the per-operation scopes
 	// (BearerOptions.MethodScopes and ToolScopes); it is called only when
-	// the Bearer has some, and at most once, during Check. Adapters on
+	// the Bearer has some, and at most once, during Dispatch. Adapters on
 	// frameworks that have read the body already set it: fasthttp's raw
 	// body, Body: c.Request().Body for fiber (a method value made in the
-	// middleware's own frame stays on the stack: Check does not keep it).
+	// middleware's own frame stays on the stack: Dispatch does not keep it).
 	// [HTTPRequest] leaves it nil and gives the flow the net/http body
 	// instead, which the flow reads (up to BearerOptions.BodyPeekLimit) and
 	// puts back in the *http.Request, intact, for the next handler. A
@@ -70,55 +70,27 @@ func HTTPRequest(r *http.Request) Request {
 	return req
 }
 
-// Outcome is the decision of [Flow.Check], exactly one of:
+// outcome is the decision of [Bearer.check], exactly one of:
 //
-//   - Response != nil: answer with Response (write it as it is) and do not
-//     call the next handler. Err is the refusal when the Response is one
-//     (for an error hook); Err is nil when the Response is one of the
-//     library's public documents, which is never handed to an error hook;
-//   - Info != nil: the caller is authenticated: store Info (the framework's
+//   - resp != nil: answer with resp (write it as it is) and do not call the
+//     next handler. err is the refusal when resp is one (for an error hook);
+//     err is nil when resp is one of the library's public documents, which
+//     is never handed to an error hook;
+//   - info != nil: the caller is authenticated: store info (the framework's
 //     way and with [WithAuthInfo]) and call the next handler;
 //   - both nil: call the next handler without an AuthInfo (a skipped
 //     request, a CORS preflight, or an anonymous request with
-//     [Flow.Optional]).
-type Outcome struct {
-	Info     *AuthInfo
-	Response *Response
-	Err      error
+//     [Edge.Optional]).
+type outcome struct {
+	info *AuthInfo
+	resp *Response
+	err  error
 }
 
-// Flow is the one request flow of this library: [Bearer.Middleware] and
-// every framework adapter call Check and only translate the request in and
-// the Outcome out, so that all of them decide and answer alike. The zero
-// value of each option is the secure default.
-type Flow struct {
-	// Bearer checks the credentials; required.
-	Bearer *Bearer
-	// Optional lets a request WITHOUT credentials (no Authorization header,
-	// or an empty one) through with no AuthInfo, for routes that also serve
-	// anonymous callers. A request that sends credentials must send valid
-	// ones. Default false: 401.
-	Optional bool
-	// AuthenticatePreflight checks CORS preflights (OPTIONS with an
-	// Access-Control-Request-Method header) like any request, so they get
-	// 401. By default (false) a preflight is passed, unauthenticated and
-	// with no AuthInfo, to the next handler: the application's CORS handling.
-	//
-	// Why passing is safe: a browser sends a preflight without credentials
-	// (Fetch standard: never the Authorization header) before a
-	// cross-origin request that carries them; answering it 401 makes every
-	// browser-based MCP client fail before it can send its token. The
-	// preflight itself reads nothing: the real request that follows is
-	// checked as usual. What the next handler does with an OPTIONS request
-	// is the application's: a CORS middleware answers it (204 and the
-	// Access-Control-Allow-* headers the application allows); without one,
-	// the framework's router answers (404 or 405, or the route's handler for
-	// a route that takes OPTIONS: such a handler must not serve data to an
-	// OPTIONS request it did not expect, or set this option).
-	AuthenticatePreflight bool
-}
-
-// Check decides what to do with req, in this order:
+// check is the one request flow of this library: [Edge.Dispatch], hence
+// [Bearer.Middleware] and every framework adapter, calls it and only
+// translates the request in and the outcome out, so that all of them decide
+// and answer alike. It decides what to do with req, in this order:
 //
 //  1. the library's own public routes (the protected resource metadata of
 //     every resource of the [Auth] the Bearer comes from, as
@@ -129,42 +101,41 @@ type Flow struct {
 //     route of the application is never reached through it;
 //  2. req.Skip passes the request with no AuthInfo;
 //  3. a CORS preflight passes with no AuthInfo (unless
-//     AuthenticatePreflight);
+//     authenticatePreflight: [Edge.AuthenticatePreflight]);
 //  4. the credentials are checked with [Bearer.Authenticate], and, when the
 //     Bearer has per-operation scopes (BearerOptions.MethodScopes and
 //     ToolScopes), the token must also hold the scopes of the JSON-RPC
 //     operations in the request body (read from req.Body or the net/http
-//     body, which is given back intact): accepted, the Outcome has the
+//     body, which is given back intact): accepted, the outcome has the
 //     AuthInfo; refused, it has the answer of [Bearer.ErrorResponse] and
 //     the error (403 insufficient_scope for a missing scope, its challenge
-//     naming the scopes the request needs), except that with Optional a
-//     request without credentials passes with no AuthInfo, unless its
-//     operations need a scope (then 401, naming them).
-func (f Flow) Check(ctx context.Context, req Request) Outcome {
-	b := f.Bearer
+//     naming the scopes the request needs), except that with optional
+//     ([Edge.Optional]) a request without credentials passes with no
+//     AuthInfo, unless its operations need a scope (then 401, naming them).
+func (b *Bearer) check(ctx context.Context, req Request, optional, authenticatePreflight bool) outcome {
 	if doc, ok := b.publicDocument(req.Path); ok {
 		// A copy: req's strings may point into the framework's buffers
 		// (fasthttp), and keeping none of them lets req stay on the stack.
 		resp := documentResponse(req.Method, strings.Clone(req.PreflightHeaders), doc)
-		return Outcome{Response: &resp}
+		return outcome{resp: &resp}
 	}
 	if req.Skip {
-		return Outcome{}
+		return outcome{}
 	}
-	if req.PreflightMethod != "" && req.Method == http.MethodOptions && !f.AuthenticatePreflight {
-		return Outcome{}
+	if req.PreflightMethod != "" && req.Method == http.MethodOptions && !authenticatePreflight {
+		return outcome{}
 	}
 	info, err := b.authenticateRequest(ctx, &req)
 	if err != nil {
-		if f.Optional && errors.Is(err, CodeMissingAuthHeader) {
+		if optional && errors.Is(err, CodeMissingAuthHeader) {
 			if err = b.anonymousRefusal(&req, err); err == nil {
-				return Outcome{}
+				return outcome{}
 			}
 		}
 		resp := b.ErrorResponse(err)
-		return Outcome{Response: &resp, Err: err}
+		return outcome{resp: &resp, err: err}
 	}
-	return Outcome{Info: info}
+	return outcome{info: info}
 }
 
 // publicDocument returns the metadata document served at the decoded path

@@ -2,6 +2,8 @@ package mcpauth_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -76,4 +78,30 @@ func hs256Token(t testing.TB, issuer string) string {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// edgeRefusal is the answer an Edge of testEdge wrote, as an error.
+type edgeRefusal struct{ resp mcpauth.Response }
+
+func (e *edgeRefusal) Error() string {
+	return fmt.Sprintf("answered %d: %s", e.resp.Status, e.resp.Body)
+}
+
+// errNoAuthInfo is what an Edge of testEdge returns for a request that went
+// on without an AuthInfo.
+var errNoAuthInfo = errors.New("went on without an AuthInfo")
+
+// testEdge is an Edge over b that returns nil for an authenticated request,
+// errNoAuthInfo for one that went on without an AuthInfo, and an
+// *edgeRefusal for an answer.
+func testEdge(b *mcpauth.Bearer) *mcpauth.Edge[struct{}] {
+	return mcpauth.NewEdge(b, mcpauth.Edge[struct{}]{
+		Next: func(_ struct{}, info *mcpauth.AuthInfo) error {
+			if info == nil {
+				return errNoAuthInfo
+			}
+			return nil
+		},
+		Write: func(_ struct{}, resp mcpauth.Response) error { return &edgeRefusal{resp: resp} },
+	})
 }

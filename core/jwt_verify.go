@@ -62,7 +62,7 @@ func (b *Bearer) verifyJWT(ctx context.Context, token string) (*AuthInfo, error)
 		// No key of the snapshot verified the signature: the issuer may have
 		// rotated its keys. Parse again with newer keys, if a fetch running
 		// or ended since, or allowed now by the limiter, gives some.
-		if fresh, ferr := v.ks.refreshForToken(ctx, RefreshBadKey, v.snap); ferr == nil && fresh != nil && fresh != v.snap {
+		if fresh, ferr := v.ks.refreshForToken(ctx, refreshBadKey, v.snap); ferr == nil && fresh != nil && fresh != v.snap {
 			v.reset(fresh)
 			t, err = b.parser.Parse(token, v.keyfunc)
 		}
@@ -183,9 +183,9 @@ func (v *verification) keysFor(kid, alg string, snap *keySnapshot, mayRefresh bo
 	var buf [maxKeyCandidates]publicKey
 	keys := snap.match(kid, alg, buf[:])
 	if len(keys) == 0 && mayRefresh {
-		reason := RefreshBadKey
+		reason := refreshBadKey
 		if kid != "" && !snap.hasKID(kid) {
-			reason = RefreshUnknownKID
+			reason = refreshUnknownKID
 		}
 		if fresh, ferr := v.ks.refreshForToken(v.ctx, reason, snap); ferr == nil && fresh != nil && fresh != snap {
 			snap = fresh
@@ -274,11 +274,11 @@ func (b *Bearer) fromCache(ctx context.Context, d tokenDigest, token string) *Au
 	e := b.cache.get(d, now)
 	if e != nil {
 		if snap, err := e.keys.currentAt(ctx, now); err == nil && snap.hasKeys(e.keyIDs) {
-			b.obs.TokenCacheLookup(true)
+			b.obs.tokenCacheLookup(true)
 			return e.info.forRequest(token)
 		}
 		b.cache.drop(d)
 	}
-	b.obs.TokenCacheLookup(false)
+	b.obs.tokenCacheLookup(false)
 	return nil
 }

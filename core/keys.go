@@ -12,19 +12,20 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Key-cache defaults; see [Config].
+// Key-cache defaults: [Config.KeyRefreshInterval] and
+// [Config.UnknownKeyRefreshInterval].
 const (
-	// DefaultKeyRefreshInterval is the lifetime of a fetched JWKS when its
+	// defaultKeyRefreshInterval is the lifetime of a fetched JWKS when its
 	// response has no Cache-Control max-age.
-	DefaultKeyRefreshInterval = 10 * time.Minute
-	// MinKeyRefreshInterval and MaxKeyRefreshInterval bound the lifetime taken
+	defaultKeyRefreshInterval = 10 * time.Minute
+	// minKeyRefreshInterval and maxKeyRefreshInterval bound the lifetime taken
 	// from Cache-Control max-age (no-store and no-cache count as zero).
-	MinKeyRefreshInterval = time.Minute
-	MaxKeyRefreshInterval = 24 * time.Hour
-	// DefaultUnknownKeyRefreshInterval is the smallest gap between two JWKS
+	minKeyRefreshInterval = time.Minute
+	maxKeyRefreshInterval = 24 * time.Hour
+	// defaultUnknownKeyRefreshInterval is the smallest gap between two JWKS
 	// fetches caused by tokens whose kid is not cached (or whose signature
 	// fails with a cached key).
-	DefaultUnknownKeyRefreshInterval = 30 * time.Second
+	defaultUnknownKeyRefreshInterval = 30 * time.Second
 )
 
 // maxKeyCandidates bounds how many keys one token is tried against when it
@@ -174,18 +175,18 @@ func (s *keySet) currentAt(ctx context.Context, now time.Time) (*keySnapshot, er
 	snap := s.snap.Load()
 	switch {
 	case snap == nil:
-		return s.refresh(ctx, RefreshInitial, nil)
+		return s.refresh(ctx, refreshInitial, nil)
 	case now.After(snap.expires):
 		if s.failures.failing() {
-			s.refreshInBackground(ctx, RefreshExpired, snap)
+			s.refreshInBackground(ctx, refreshExpired, snap)
 			return snap, nil
 		}
-		if fresh, err := s.refresh(ctx, RefreshExpired, snap); err == nil {
+		if fresh, err := s.refresh(ctx, refreshExpired, snap); err == nil {
 			return fresh, nil
 		}
 		return snap, nil
 	case now.After(snap.refreshAt):
-		s.refreshInBackground(ctx, RefreshScheduled, snap)
+		s.refreshInBackground(ctx, refreshScheduled, snap)
 	}
 	return snap, nil
 }
@@ -204,7 +205,7 @@ func (s *keySet) currentAt(ctx context.Context, now time.Time) (*keySnapshot, er
 // Taking all of these decisions under s.mu is what makes the fetch count
 // exact: a caller can never start a second fetch because the first one
 // ended between its check and its start.
-func (s *keySet) start(ctx context.Context, reason RefreshReason, seen *keySnapshot, limited bool) (f *keyFetch, cur *keySnapshot, ok bool, err error) {
+func (s *keySet) start(ctx context.Context, reason refreshReason, seen *keySnapshot, limited bool) (f *keyFetch, cur *keySnapshot, ok bool, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.flight != nil {
@@ -229,7 +230,7 @@ func (s *keySet) start(ctx context.Context, reason RefreshReason, seen *keySnaps
 
 // run performs the fetch f and ends it. The new snapshot (or the failure) is
 // installed by load before the flight is cleared, so that start sees it.
-func (s *keySet) run(ctx context.Context, reason RefreshReason, f *keyFetch) {
+func (s *keySet) run(ctx context.Context, reason refreshReason, f *keyFetch) {
 	f.snap, f.err = s.load(ctx, reason)
 	s.mu.Lock()
 	s.flight = nil
@@ -250,7 +251,7 @@ func (s *keySet) await(ctx context.Context, f *keyFetch) (*keySnapshot, error) {
 // refresh returns keys newer than seen, fetching them (one fetch at a time:
 // concurrent callers share it) unless a fetch failed within the backoff, in
 // which case the remembered failure is returned without a request.
-func (s *keySet) refresh(ctx context.Context, reason RefreshReason, seen *keySnapshot) (*keySnapshot, error) {
+func (s *keySet) refresh(ctx context.Context, reason refreshReason, seen *keySnapshot) (*keySnapshot, error) {
 	f, cur, _, err := s.start(ctx, reason, seen, false)
 	switch {
 	case err != nil:
@@ -266,7 +267,7 @@ func (s *keySet) refresh(ctx context.Context, reason RefreshReason, seen *keySna
 // rotated). It joins the fetch in progress or uses keys fetched since seen;
 // otherwise it fetches only if the unknown-kid limiter allows it now. It
 // never waits for the limiter: it returns nil, nil when no fetch is allowed.
-func (s *keySet) refreshForToken(ctx context.Context, reason RefreshReason, seen *keySnapshot) (*keySnapshot, error) {
+func (s *keySet) refreshForToken(ctx context.Context, reason refreshReason, seen *keySnapshot) (*keySnapshot, error) {
 	f, cur, ok, err := s.start(ctx, reason, seen, true)
 	switch {
 	case err != nil || !ok:
@@ -279,18 +280,18 @@ func (s *keySet) refreshForToken(ctx context.Context, reason RefreshReason, seen
 
 // refreshInBackground starts a refresh unless one is running, the set has
 // changed since seen, or the backoff forbids it; it does not wait.
-func (s *keySet) refreshInBackground(ctx context.Context, reason RefreshReason, seen *keySnapshot) {
+func (s *keySet) refreshInBackground(ctx context.Context, reason refreshReason, seen *keySnapshot) {
 	_, _, _, _ = s.start(ctx, reason, seen, false)
 }
 
 // load performs one fetch and installs the new snapshot.
-func (s *keySet) load(ctx context.Context, reason RefreshReason) (*keySnapshot, error) {
+func (s *keySet) load(ctx context.Context, reason refreshReason) (*keySnapshot, error) {
 	start := s.policy.now()
 	keys, skipped, ttl, err := s.fetchKeys(ctx)
-	ev := KeysRefreshEvent{Issuer: s.issuer, JWKSURI: s.uri, Reason: reason, Skipped: len(skipped), Duration: s.policy.now().Sub(start), Err: err}
+	ev := KeysRefreshEvent{Issuer: s.issuer, JWKSURI: s.uri, Reason: string(reason), Skipped: len(skipped), Duration: s.policy.now().Sub(start), Err: err}
 	for _, sk := range skipped {
 		s.policy.log.Warn("mcpauth: skipping unusable JWK", "issuer", s.issuer, "jwks_uri", s.uri, "index", sk.index, "kid", sk.kid, "error", sk.err)
-		s.policy.obs.KeySkipped(KeySkippedEvent{Issuer: s.issuer, JWKSURI: s.uri, Index: sk.index, KeyID: sk.kid, Err: sk.err})
+		s.policy.obs.keySkipped(KeySkippedEvent{Issuer: s.issuer, JWKSURI: s.uri, Index: sk.index, KeyID: sk.kid, Err: sk.err})
 	}
 	if err != nil {
 		wait := s.failures.fail(s.policy.now(), err)
@@ -298,7 +299,7 @@ func (s *keySet) load(ctx context.Context, reason RefreshReason) (*keySnapshot, 
 			ev.Keys = len(old.keys)
 		}
 		s.policy.log.Warn("mcpauth: JWKS refresh failed", "issuer", s.issuer, "jwks_uri", s.uri, "reason", reason, "retry_in", wait, "error", err)
-		s.policy.obs.KeysRefreshed(ev)
+		s.policy.obs.keysRefreshed(ev)
 		return nil, unavailable(err, wait)
 	}
 	s.failures.succeed()
@@ -313,7 +314,7 @@ func (s *keySet) load(ctx context.Context, reason RefreshReason) (*keySnapshot, 
 	s.snap.Store(snap)
 	ev.Keys = len(keys)
 	s.policy.log.Debug("mcpauth: JWKS refreshed", "issuer", s.issuer, "jwks_uri", s.uri, "reason", reason, "keys", len(keys), "skipped", len(skipped), "ttl", ttl)
-	s.policy.obs.KeysRefreshed(ev)
+	s.policy.obs.keysRefreshed(ev)
 	return snap, nil
 }
 
@@ -329,7 +330,7 @@ func (s *keySet) fetchKeys(ctx context.Context) ([]publicKey, []skippedKey, time
 	}
 	ttl := s.policy.refreshInterval
 	if age, ok := maxAge(res.header); ok {
-		ttl = min(max(age, MinKeyRefreshInterval), MaxKeyRefreshInterval)
+		ttl = min(max(age, minKeyRefreshInterval), maxKeyRefreshInterval)
 	}
 	return keys, skipped, ttl, nil
 }

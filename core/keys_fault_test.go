@@ -47,6 +47,11 @@ type countingObserver struct {
 	misses      int
 }
 
+// observer is o as a Config.Observer, every event set.
+func (o *countingObserver) observer() *Observer {
+	return &Observer{KeysRefreshed: o.KeysRefreshed, KeySkipped: o.KeySkipped, DiscoveryFetched: o.DiscoveryFetched, TokenCacheLookup: o.TokenCacheLookup}
+}
+
 func (o *countingObserver) KeysRefreshed(e KeysRefreshEvent) {
 	o.mu.Lock()
 	o.refreshes = append(o.refreshes, e)
@@ -132,7 +137,7 @@ func newFaultEnv(t *testing.T, iss *mcpauthtest.Issuer, edit ...func(*Config, *B
 	cfg := Config{
 		ProtectedResources: []ProtectedResource{{Resource: faultResource, AuthorizationServers: []AuthServer{Discover(iss.URL(), OIDC)}}},
 		Logger:             slog.New(slog.DiscardHandler),
-		Observer:           obs,
+		Observer:           obs.observer(),
 	}
 	opts := BearerOptions{Resource: faultResource, TokenCacheSize: -1}
 	for _, e := range edit {
@@ -291,7 +296,7 @@ func TestFaultServerDiesMidRun(t *testing.T) {
 
 	e.clock.Add(4*time.Minute + time.Second) // past 80 % of max-age=300
 	e.expect(t, tok, http.StatusOK, "")
-	if ev := e.obs.waitRefresh(t, 2); ev.Reason != RefreshScheduled || ev.Err == nil || ev.Keys != 1 {
+	if ev := e.obs.waitRefresh(t, 2); ev.Reason != "scheduled" || ev.Err == nil || ev.Keys != 1 {
 		t.Fatalf("background refresh event %+v", ev)
 	}
 	e.clock.Add(2 * time.Minute) // past the lifetime
@@ -388,7 +393,7 @@ func TestFaultBadJWKSResponses(t *testing.T) {
 			if !strings.Contains(err.Error(), c.detail) {
 				t.Fatalf("error %q does not say %q", err, c.detail)
 			}
-			if ev := e.obs.refreshEvents(); len(ev) != 1 || ev[0].Err == nil || ev[0].Reason != RefreshInitial {
+			if ev := e.obs.refreshEvents(); len(ev) != 1 || ev[0].Err == nil || ev[0].Reason != "initial" {
 				t.Fatalf("refresh events %+v", ev)
 			}
 			// The failure is remembered for the backoff: no new request.
@@ -489,7 +494,7 @@ func TestFaultKeyRotation(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.expect(t, e.token(t, mcpauthtest.WithKeyID(kid)), http.StatusOK, "")
-		if ev := e.obs.refreshEvents(); len(ev) != 2 || ev[1].Reason != RefreshUnknownKID || ev[1].Keys != 2 {
+		if ev := e.obs.refreshEvents(); len(ev) != 2 || ev[1].Reason != "unknown_kid" || ev[1].Keys != 2 {
 			t.Fatalf("refresh events %+v", ev)
 		}
 		if iss.JWKSRequests() != 2 {
@@ -532,7 +537,7 @@ func TestFaultKeyRotation(t *testing.T) {
 		}
 		after := e.token(t)
 		e.expect(t, after, http.StatusOK, "")
-		if ev := e.obs.refreshEvents(); len(ev) != 2 || ev[1].Reason != RefreshBadKey {
+		if ev := e.obs.refreshEvents(); len(ev) != 2 || ev[1].Reason != "bad_signature" {
 			t.Fatalf("refresh events %+v", ev)
 		}
 		if err := e.expectErr(t, before, http.StatusUnauthorized, ""); !strings.Contains(err.Error(), "signature") {
@@ -558,7 +563,7 @@ func TestFaultKeyRotation(t *testing.T) {
 		}
 		fresh := e.token(t, mcpauthtest.WithKeyID(kid))
 		e.expect(t, fresh, http.StatusUnauthorized, "")
-		e.clock.Add(DefaultUnknownKeyRefreshInterval)
+		e.clock.Add(defaultUnknownKeyRefreshInterval)
 		e.expect(t, fresh, http.StatusOK, "")
 		if iss.JWKSRequests() != 3 {
 			t.Fatalf("%d JWKS requests; want 3", iss.JWKSRequests())
@@ -842,7 +847,7 @@ func TestFaultRandomKIDStorm(t *testing.T) {
 			iss := esIssuer(t)
 			e := newFaultEnv(t, iss, func(c *Config, _ *BearerOptions) { c.UnknownKeyRefreshInterval = interval })
 			if interval == 0 {
-				interval = DefaultUnknownKeyRefreshInterval
+				interval = defaultUnknownKeyRefreshInterval
 			}
 			e.expect(t, e.token(t), http.StatusOK, "")
 			signer, err := iss.AddUnpublishedKey(mcpauthtest.ES256)

@@ -10,13 +10,15 @@ import (
 // protectedResourceWellKnownPath is the well-known path of RFC 9728 §3.
 const protectedResourceWellKnownPath = "/.well-known/oauth-protected-resource"
 
-// ResourceMetadataURL returns where the metadata of resource is published
+// resourceMetadataURL returns where the metadata of resource is published
 // (RFC 9728 §3.1): the well-known path inserted between the host and the
 // resource's path; query and fragment are dropped.
 //
 //	https://api.example.com/mcp → https://api.example.com/.well-known/oauth-protected-resource/mcp
 //	https://api.example.com/    → https://api.example.com/.well-known/oauth-protected-resource
-func ResourceMetadataURL(resource string) (string, error) {
+//
+// (Users read it from [Bearer.ResourceMetadataURL].)
+func resourceMetadataURL(resource string) (string, error) {
 	u, err := url.Parse(resource)
 	if err != nil || u.Scheme == "" || u.Host == "" {
 		return "", configError("invalid resource identifier URI: %q (expected an absolute URL such as https://api.example.com/mcp)", resource)
@@ -28,7 +30,7 @@ func ResourceMetadataURL(resource string) (string, error) {
 	return u.Scheme + "://" + u.Host + protectedResourceWellKnownPath + p, nil
 }
 
-// metadataPath is the path part of a metadata URL built by ResourceMetadataURL.
+// metadataPath is the path part of a metadata URL built by resourceMetadataURL.
 func metadataPath(metadataURL string) string {
 	u, _ := url.Parse(metadataURL)
 	return u.EscapedPath()

@@ -1,9 +1,6 @@
 package mcpauth
 
-import (
-	"context"
-	"net/http"
-)
+import "net/http"
 
 // MiddlewareOption tunes [Bearer.Middleware]. The framework adapters have
 // options of the same names and meaning. Nil options are ignored; an option
@@ -28,18 +25,18 @@ type exchange struct {
 // empty one) through without an AuthInfo, for routes that also serve
 // anonymous callers. A request that sends credentials must still send valid
 // ones: a malformed header or a bad token is refused. Default: off (401).
-// See [Flow.Optional].
+// See [Edge.Optional].
 func Optional() MiddlewareOption {
-	return middlewareOption(func(e *Edge[exchange]) { e.Flow.Optional = true })
+	return middlewareOption(func(e *Edge[exchange]) { e.Optional = true })
 }
 
 // AuthenticatePreflight checks CORS preflights like any other request (they
 // then get 401, as browsers never send credentials with them). Default: off,
 // a preflight (OPTIONS with Access-Control-Request-Method) goes to the next
 // handler, the application's CORS handling, without an AuthInfo; see
-// [Flow.AuthenticatePreflight] for why that is safe.
+// [Edge.AuthenticatePreflight] for why that is safe.
 func AuthenticatePreflight() MiddlewareOption {
-	return middlewareOption(func(e *Edge[exchange]) { e.Flow.AuthenticatePreflight = true })
+	return middlewareOption(func(e *Edge[exchange]) { e.AuthenticatePreflight = true })
 }
 
 // Skipper lets the requests for which skip returns true through unchecked
@@ -78,7 +75,7 @@ func ErrorHandler(h func(w http.ResponseWriter, r *http.Request, err error)) Mid
 }
 
 // Middleware returns net/http middleware running the request flow
-// ([Flow.Check], through [Edge.Serve]) for every request:
+// ([Edge.Dispatch]) for every request:
 //
 //   - the protected resource metadata routes of b's Auth are answered
 //     with their document ([Auth.MetadataRoutes]), so the middleware may
@@ -103,8 +100,7 @@ func (b *Bearer) Middleware(opts ...MiddlewareOption) func(http.Handler) http.Ha
 		panic("mcpauth: Middleware called on a nil *Bearer (build it with Auth.BearerAuth)")
 	}
 	edge := Edge[exchange]{
-		Flow:    Flow{Bearer: b},
-		Request: func(x exchange) (context.Context, Request) { return x.r.Context(), HTTPRequest(x.r) },
+		bearer: b,
 		Next: func(x exchange, info *AuthInfo) error {
 			if info != nil {
 				x.r = x.r.WithContext(WithAuthInfo(x.r.Context(), info))
@@ -121,7 +117,7 @@ func (b *Bearer) Middleware(opts ...MiddlewareOption) func(http.Handler) http.Ha
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			_ = edge.Serve(exchange{w: w, r: r, next: next})
+			_ = edge.Dispatch(r.Context(), exchange{w: w, r: r, next: next}, HTTPRequest(r), nil)
 		})
 	}
 }

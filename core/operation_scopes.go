@@ -13,15 +13,15 @@ import (
 	"strings"
 )
 
-// DefaultBodyPeekLimit is the default of [BearerOptions.BodyPeekLimit]:
+// defaultBodyPeekLimit is the default of [BearerOptions.BodyPeekLimit]:
 // 4 MiB, the go-sdk's default limit of a request body
 // (mcp.DefaultMaxRequestBodyBytes), so that every body the SDK accepts by
 // default is checked.
-const DefaultBodyPeekLimit = 4 << 20
+const defaultBodyPeekLimit = 4 << 20
 
-// MethodToolsCall is the JSON-RPC method whose params.name selects the
+// methodToolsCall is the JSON-RPC method whose params.name selects the
 // [BearerOptions.ToolScopes] requirement.
-const MethodToolsCall = "tools/call"
+const methodToolsCall = "tools/call"
 
 // operationScopes is the per-operation part of a Bearer: the scopes each
 // JSON-RPC method and each tool needs on top of RequiredScopes.
@@ -38,14 +38,14 @@ type operationScopes struct {
 // there are none.
 func newOperationScopes(opts BearerOptions) (*operationScopes, error) {
 	if opts.BodyPeekLimit < 0 {
-		return nil, configError("BodyPeekLimit is %d: expected 0 (the default, %d bytes) or a positive size", opts.BodyPeekLimit, DefaultBodyPeekLimit)
+		return nil, configError("BodyPeekLimit is %d: expected 0 (the default, %d bytes) or a positive size", opts.BodyPeekLimit, defaultBodyPeekLimit)
 	}
 	if len(opts.MethodScopes) == 0 && len(opts.ToolScopes) == 0 {
 		return nil, nil
 	}
 	o := &operationScopes{limit: opts.BodyPeekLimit}
 	if o.limit == 0 {
-		o.limit = DefaultBodyPeekLimit
+		o.limit = defaultBodyPeekLimit
 	}
 	var err error
 	if o.methods, err = copyScopeMap("MethodScopes", "method", opts.MethodScopes); err != nil {
@@ -145,7 +145,7 @@ func (s *operationSink) message(methods, names [][]byte) {
 	}
 	for _, m := range methods {
 		s.need = appendNew(s.need, s.o.methods[string(m)])
-		if string(m) == MethodToolsCall {
+		if string(m) == methodToolsCall {
 			for _, n := range names {
 				s.need = appendNew(s.need, s.o.tools[string(n)])
 			}
@@ -244,7 +244,7 @@ func (b *Bearer) authenticateRequest(ctx context.Context, req *Request) (*AuthIn
 }
 
 // anonymousRefusal returns, for a request without credentials let through
-// by [Flow.Optional], the refusal err with the scopes of the operations in
+// by [Edge.Optional], the refusal err with the scopes of the operations in
 // its body as the challenge's scope, or nil when its operations need no
 // scope: an operation with per-operation scopes is never served to an
 // anonymous caller.

@@ -13,7 +13,7 @@ import (
 func testOps(t *testing.T, limit int64) *operationScopes {
 	t.Helper()
 	o, err := newOperationScopes(BearerOptions{
-		MethodScopes:  map[string][]string{"resources/read": {"files:read"}, MethodToolsCall: {"tools"}},
+		MethodScopes:  map[string][]string{"resources/read": {"files:read"}, methodToolsCall: {"tools"}},
 		ToolScopes:    map[string][]string{"delete": {"admin"}, "create": {"write"}, "\ufffd": {"replaced"}, "Δ": {"delta"}},
 		BodyPeekLimit: limit,
 	})
@@ -140,7 +140,7 @@ func TestOperationScopesConfig(t *testing.T) {
 	}
 	tools["t"][0] = "changed"
 	tools["u"] = []string{"b"}
-	if !slices.Equal(o.tools["t"], []string{"a"}) || o.tools["u"] != nil || o.limit != DefaultBodyPeekLimit {
+	if !slices.Equal(o.tools["t"], []string{"a"}) || o.tools["u"] != nil || o.limit != defaultBodyPeekLimit {
 		t.Errorf("the configuration follows the caller's map: %v (limit %d)", o.tools, o.limit)
 	}
 }
@@ -179,7 +179,7 @@ func BenchmarkBodyPeek(b *testing.B) {
 		MeasureCPU(b, func() {
 			for b.Loop() {
 				r.Body = io.NopCloser(bytes.NewReader(body))
-				if got, complete := peekHTTPBody(r, DefaultBodyPeekLimit); !complete || len(got) != len(body) {
+				if got, complete := peekHTTPBody(r, defaultBodyPeekLimit); !complete || len(got) != len(body) {
 					b.Fatal(len(got), complete)
 				}
 			}

@@ -229,14 +229,15 @@ func TestOperationScopesOptional(t *testing.T) {
 // per-operation scope.
 func TestOperationScopesFlowBody(t *testing.T) {
 	f := newOpsFixture(t, 0)
-	flow := mcpauth.Flow{Bearer: f.bearer}
+	flow := testEdge(f.bearer)
 	body := []byte(toolCallBody("delete-todo"))
 	authz := []string{f.auth(t, "mcp delete:todos")}
-	if out := flow.Check(context.Background(), mcpauth.Request{Method: "POST", Path: "/mcp", Authorization: authz, Body: func() []byte { return body }}); out.Info == nil {
-		t.Errorf("with Body: %+v", out)
+	if err := flow.Dispatch(context.Background(), struct{}{}, mcpauth.Request{Method: "POST", Path: "/mcp", Authorization: authz, Body: func() []byte { return body }}, nil); err != nil {
+		t.Errorf("with Body: %v", err)
 	}
-	out := flow.Check(context.Background(), mcpauth.Request{Method: "POST", Path: "/mcp", Authorization: authz})
-	if out.Response == nil || out.Response.Status != 403 || !bytes.Contains(out.Response.Body, []byte("not available")) {
-		t.Errorf("without Body: %+v", out)
+	err := flow.Dispatch(context.Background(), struct{}{}, mcpauth.Request{Method: "POST", Path: "/mcp", Authorization: authz}, nil)
+	var refused *edgeRefusal
+	if !errors.As(err, &refused) || refused.resp.Status != 403 || !bytes.Contains(refused.resp.Body, []byte("not available")) {
+		t.Errorf("without Body: %v", err)
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-// Response is an answer of the request flow ([Flow.Check]): the answer to a
+// Response is an answer of the request flow ([Edge.Dispatch]): the answer to a
 // refused request ([Bearer.ErrorResponse]) or one of the library's public
 // documents (the protected resource metadata). Every adapter writes exactly
 // this, so all frameworks answer byte for byte the same, and reads the code

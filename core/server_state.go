@@ -72,7 +72,7 @@ func (s *serverState) discover(ctx context.Context) (*AuthServerMetadata, error)
 	if err == nil {
 		warnings = s.checkClientRequirements(m)
 	}
-	s.policy.obs.DiscoveryFetched(DiscoveryEvent{Issuer: s.issuer, URL: wellKnown, Duration: s.policy.now().Sub(start), Err: err, Warnings: warnings})
+	s.policy.obs.discoveryFetched(DiscoveryEvent{Issuer: s.issuer, URL: wellKnown, Duration: s.policy.now().Sub(start), Err: err, Warnings: warnings})
 	if err != nil {
 		wait := s.failures.fail(s.policy.now(), err)
 		s.policy.log.Warn("mcpauth: authorization server discovery failed", "issuer", s.issuer, "url", wellKnown, "retry_in", wait, "error", err)

@@ -7,12 +7,13 @@ import (
 	"time"
 )
 
-// Verified-token cache defaults; see [BearerOptions].
+// Verified-token cache defaults: [BearerOptions.TokenCacheSize] and
+// [BearerOptions.TokenCacheMaxAge].
 const (
-	// DefaultTokenCacheSize bounds the verified-token cache of a Bearer.
-	DefaultTokenCacheSize = 10_000
-	// DefaultTokenCacheMaxAge bounds how long a verification is reused.
-	DefaultTokenCacheMaxAge = 5 * time.Minute
+	// defaultTokenCacheSize bounds the verified-token cache of a Bearer.
+	defaultTokenCacheSize = 10_000
+	// defaultTokenCacheMaxAge bounds how long a verification is reused.
+	defaultTokenCacheMaxAge = 5 * time.Minute
 )
 
 // tokenCacheShards splits the cache so that concurrent requests rarely

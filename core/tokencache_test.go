@@ -15,7 +15,6 @@ import (
 
 // cacheObserver counts cache lookups and JWKS fetches.
 type cacheObserver struct {
-	NopObserver
 	hits, misses, refreshes atomic.Int32
 }
 
@@ -28,6 +27,11 @@ func (o *cacheObserver) TokenCacheLookup(hit bool) {
 }
 
 func (o *cacheObserver) KeysRefreshed(KeysRefreshEvent) { o.refreshes.Add(1) }
+
+// observer is o as a Config.Observer.
+func (o *cacheObserver) observer() *Observer {
+	return &Observer{TokenCacheLookup: o.TokenCacheLookup, KeysRefreshed: o.KeysRefreshed}
+}
 
 // fakeClock is a settable clock for the key cache and the token cache.
 type fakeClock struct {
@@ -51,7 +55,7 @@ func cacheSetup(t *testing.T, iss *mcpauthtest.Issuer, opts BearerOptions) (*Bea
 	auth, err := New(Config{
 		ProtectedResources: []ProtectedResource{{Resource: cacheResource, AuthorizationServers: []AuthServer{Discover(iss.URL(), OIDC)}}},
 		Logger:             slog.New(slog.DiscardHandler),
-		Observer:           obs,
+		Observer:           obs.observer(),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -163,7 +167,7 @@ func TestTokenCache(t *testing.T) {
 			t.Fatal(err)
 		}
 		rotating.RemoveKey(old)
-		clock.Add(DefaultKeyRefreshInterval + time.Second) // the key set expires: the next request refreshes it
+		clock.Add(defaultKeyRefreshInterval + time.Second) // the key set expires: the next request refreshes it
 		if _, err := b.Authenticate(context.Background(), "Bearer "+tok); !errors.Is(err, CodeInvalidToken) {
 			t.Fatalf("token of a removed key accepted: %v", err)
 		}
@@ -174,11 +178,11 @@ func TestTokenCache(t *testing.T) {
 
 	t.Run("an unchanged key keeps its entries across refreshes", func(t *testing.T) {
 		b, clock, obs := cacheSetup(t, iss, BearerOptions{TokenCacheMaxAge: time.Hour})
-		tok := iss.MustToken(t, claims("frank", 2*DefaultKeyRefreshInterval, "read"))
+		tok := iss.MustToken(t, claims("frank", 2*defaultKeyRefreshInterval, "read"))
 		if _, err := b.Authenticate(context.Background(), "Bearer "+tok); err != nil {
 			t.Fatal(err)
 		}
-		clock.Add(DefaultKeyRefreshInterval + time.Second) // the key set expires and is fetched again
+		clock.Add(defaultKeyRefreshInterval + time.Second) // the key set expires and is fetched again
 		if _, err := b.Authenticate(context.Background(), "Bearer "+tok); err != nil {
 			t.Fatal(err)
 		}

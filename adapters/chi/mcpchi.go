@@ -30,7 +30,7 @@ func Optional() Option { return mcpauth.Optional() }
 // Access-Control-Request-Method) like any request, so they get 401. Default:
 // off, a preflight reaches the next handler without an AuthInfo, for the
 // application's CORS handling (go-chi/cors answers it); see
-// mcpauth.Flow.AuthenticatePreflight for why that is safe. It is core's
+// mcpauth.Edge.AuthenticatePreflight for why that is safe. It is core's
 // [mcpauth.AuthenticatePreflight].
 func AuthenticatePreflight() Option { return mcpauth.AuthenticatePreflight() }
 

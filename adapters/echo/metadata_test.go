@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -12,6 +11,7 @@ import (
 
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
 	"github.com/go-mcpauth/mcpauth/core/mcpauthtest"
+	"github.com/go-mcpauth/mcpauth/core/mcpauthtest/conformance"
 
 	mcpecho "github.com/go-mcpauth/mcpauth/adapters/echo"
 )
@@ -94,10 +94,9 @@ func TestRegisterMetadata(t *testing.T) {
 				paths = append(paths, r.Path)
 			}
 			for _, res := range resources {
-				u, _ := mcpauth.ResourceMetadataURL(res)
-				p, _ := url.Parse(u)
-				if !strings.Contains(strings.Join(paths, " "), p.EscapedPath()) {
-					t.Errorf("MetadataRoutes %q lacks %s", paths, p.EscapedPath())
+				p := conformance.ResourceMetadataPath(res)
+				if !strings.Contains(strings.Join(paths, " "), p) {
+					t.Errorf("MetadataRoutes %q lacks %s", paths, p)
 				}
 			}
 			for _, p := range paths {

@@ -28,22 +28,22 @@ type edge = mcpauth.Edge[*echo.Context]
 
 // option makes an Option of f.
 func option(f func(*edge)) Option {
-	return mcpauth.EdgeOptionFunc[*echo.Context](f)
+	return Option(f)
 }
 
 // Optional lets requests without credentials (no Authorization header, or an
 // empty one) through without an AuthInfo (for routes that serve anonymous
 // callers too). A request that sends credentials must still send valid
 // ones: a bad header or token is refused. Default: off (401).
-func Optional() Option { return option(func(e *edge) { e.Flow.Optional = true }) }
+func Optional() Option { return option(func(e *edge) { e.Optional = true }) }
 
 // AuthenticatePreflight checks CORS preflights (OPTIONS with
 // Access-Control-Request-Method) like any request, so they get 401. Default:
 // off, a preflight goes on (next) without an AuthInfo to the application's
 // CORS handling (echo's middleware.CORS answers it); see
-// mcpauth.Flow.AuthenticatePreflight for why that is safe.
+// mcpauth.Edge.AuthenticatePreflight for why that is safe.
 func AuthenticatePreflight() Option {
-	return option(func(e *edge) { e.Flow.AuthenticatePreflight = true })
+	return option(func(e *edge) { e.AuthenticatePreflight = true })
 }
 
 // Skipper lets requests for which skip returns true through unchecked (e.g.
@@ -91,7 +91,7 @@ func ErrorHandler(h func(c *echo.Context, err error) error) Option {
 func PassErrors() Option { return option(func(e *edge) { e.PassErrors = handOver }) }
 
 // BearerAuth returns echo middleware running mcpauth's request flow
-// (mcpauth.Flow.Check) for every request it sees. Install it for the whole
+// (mcpauth.Edge.Dispatch) for every request it sees. Install it for the whole
 // server, before or after [RegisterMetadata]:
 //
 //	e.Use(mcpecho.BearerAuth(bearer))

@@ -35,22 +35,22 @@ type Option = mcpauth.EdgeOption[*fiber.Ctx]
 type edge = mcpauth.Edge[*fiber.Ctx]
 
 // option makes an Option of f.
-func option(f func(*edge)) Option { return mcpauth.EdgeOptionFunc[*fiber.Ctx](f) }
+func option(f func(*edge)) Option { return Option(f) }
 
 // Optional lets a request WITHOUT credentials (no Authorization header, or
 // an empty one) through, with no AuthInfo, for routes that also serve
 // anonymous callers. A request that does send credentials must send valid
 // ones: a malformed header or a bad token is still refused. Default: off
 // (401).
-func Optional() Option { return option(func(e *edge) { e.Flow.Optional = true }) }
+func Optional() Option { return option(func(e *edge) { e.Optional = true }) }
 
 // AuthenticatePreflight checks CORS preflights (OPTIONS with
 // Access-Control-Request-Method) like any request, so they get 401. Default:
 // off, a preflight goes on (c.Next) without an AuthInfo to the
 // application's CORS handling (fiber's cors middleware answers it); see
-// mcpauth.Flow.AuthenticatePreflight for why that is safe.
+// mcpauth.Edge.AuthenticatePreflight for why that is safe.
 func AuthenticatePreflight() Option {
-	return option(func(e *edge) { e.Flow.AuthenticatePreflight = true })
+	return option(func(e *edge) { e.AuthenticatePreflight = true })
 }
 
 // Skipper lets every request for which skip returns true through unchecked
@@ -115,7 +115,7 @@ func ErrorHandler(h func(c *fiber.Ctx, err error) error) Option {
 func PassErrors() Option { return option(func(e *edge) { e.PassErrors = handOver }) }
 
 // BearerAuth returns fiber middleware running mcpauth's request flow
-// (mcpauth.Flow.Check) for every request it sees. Install it for the whole
+// (mcpauth.Edge.Dispatch) for every request it sees. Install it for the whole
 // app, before or after [RegisterMetadata]:
 //
 //	app.Use(mcpfiber.BearerAuth(bearer))

@@ -1,8 +1,6 @@
 package mcpgin
 
 import (
-	"context"
-
 	"github.com/gin-gonic/gin"
 
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
@@ -32,22 +30,22 @@ type edge = mcpauth.Edge[*gin.Context]
 
 // option makes an Option of f.
 func option(f func(*edge)) Option {
-	return mcpauth.EdgeOptionFunc[*gin.Context](f)
+	return Option(f)
 }
 
 // Optional lets requests without credentials (no Authorization header, or an
 // empty one) through, with no AuthInfo (for routes that also serve anonymous
 // callers). A request that sends credentials must still send valid ones: a
 // malformed header or a bad token is refused as usual. Default: off (401).
-func Optional() Option { return option(func(e *edge) { e.Flow.Optional = true }) }
+func Optional() Option { return option(func(e *edge) { e.Optional = true }) }
 
 // AuthenticatePreflight checks CORS preflights (OPTIONS with
 // Access-Control-Request-Method) like any request, so they get 401. Default:
 // off, a preflight continues (c.Next) without an AuthInfo to the
-// application's CORS handling; see mcpauth.Flow.AuthenticatePreflight for
+// application's CORS handling; see mcpauth.Edge.AuthenticatePreflight for
 // why that is safe.
 func AuthenticatePreflight() Option {
-	return option(func(e *edge) { e.Flow.AuthenticatePreflight = true })
+	return option(func(e *edge) { e.AuthenticatePreflight = true })
 }
 
 // Skipper lets the requests for which skip returns true through unchecked
@@ -116,7 +114,7 @@ func ErrorHandler(h func(c *gin.Context, err error)) Option {
 func PassErrors() Option { return option(func(e *edge) { e.PassErrors = passError }) }
 
 // BearerAuth returns gin middleware running mcpauth's request flow
-// (mcpauth.Flow.Check) for every request it sees. Install it for the whole
+// (mcpauth.Edge.Dispatch) for every request it sees. Install it for the whole
 // engine, before or after [RegisterMetadata]:
 //
 //	r.Use(mcpgin.BearerAuth(bearer))
@@ -145,13 +143,8 @@ func PassErrors() Option { return option(func(e *edge) { e.PassErrors = passErro
 // an ignored error of mcpauth.Auth.BearerAuth), at start-up rather than on
 // the first request.
 func BearerAuth(bearer *mcpauth.Bearer, opts ...Option) gin.HandlerFunc {
-	edge := mcpauth.NewEdge(bearer, mcpauth.Edge[*gin.Context]{Request: request, Next: next, Write: write}, opts...)
-	return func(c *gin.Context) { _ = edge.Serve(c) }
-}
-
-// request is the context and the mcpauth.Request of c.
-func request(c *gin.Context) (context.Context, mcpauth.Request) {
-	return c.Request.Context(), mcpauth.HTTPRequest(c.Request)
+	edge := mcpauth.NewEdge(bearer, mcpauth.Edge[*gin.Context]{Next: next, Write: write}, opts...)
+	return func(c *gin.Context) { _ = edge.Dispatch(c.Request.Context(), c, mcpauth.HTTPRequest(c.Request), nil) }
 }
 
 // write is WriteError as an Edge's Write.

@@ -31,7 +31,7 @@ type PathMount func(t *testing.T, auth *mcpauth.Auth, bearer *mcpauth.Bearer, us
 // RunMetadataPaths checks that the metadata of resources whose paths hold
 // characters routers read specially ([PathResources]) registers without a
 // panic and is served at its metadata URL (as clients build it: the escaped
-// form of [mcpauth.ResourceMetadataURL], and with the trailing slash
+// form of [ResourceMetadataPath], RFC 9728 §3.1, and with the trailing slash
 // toggled), both by RegisterMetadata alone and by BearerAuth alone installed
 // for the whole server; and that a path next to them is not served.
 func RunMetadataPaths(t *testing.T, framework string, mount PathMount) {
@@ -57,15 +57,8 @@ func RunMetadataPaths(t *testing.T, framework string, mount PathMount) {
 		t.Run(name, func(t *testing.T) {
 			base := mount(t, auth, bearer, use)
 			for _, r := range PathResources {
-				md, err := mcpauth.ResourceMetadataURL(r)
-				if err != nil {
-					t.Fatal(err)
-				}
-				u, err := url.Parse(md)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, p := range []string{u.EscapedPath(), u.EscapedPath() + "/"} {
+				md := ResourceMetadataPath(r)
+				for _, p := range []string{md, md + "/"} {
 					got := mcpauthtest.Send(t, http.MethodGet, base+p)
 					var doc struct {
 						Resource string `json:"resource"`
@@ -82,4 +75,21 @@ func RunMetadataPaths(t *testing.T, framework string, mount PathMount) {
 			}
 		})
 	}
+}
+
+// ResourceMetadataPath is the escaped URL path at which RFC 9728 §3.1 publishes the
+// protected resource metadata of resource: the well-known path inserted
+// before the resource's path (query and fragment dropped). It is computed
+// here, apart from core, so that the suites check core's routes against the
+// RFC rather than against core itself. It panics on an invalid resource.
+func ResourceMetadataPath(resource string) string {
+	u, err := url.Parse(resource)
+	if err != nil {
+		panic(err)
+	}
+	p := u.EscapedPath()
+	if p == "/" {
+		p = ""
+	}
+	return "/.well-known/oauth-protected-resource" + p
 }
