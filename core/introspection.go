@@ -10,20 +10,20 @@ import (
 	"time"
 )
 
-// Introspection defaults; see [IntrospectionOptions].
+// Introspection defaults, stated on the fields of [IntrospectionOptions].
 const (
-	// DefaultIntrospectionMaxAge is how long an "active" answer is reused:
+	// defaultIntrospectionMaxAge is how long an "active" answer is reused:
 	// the longest a token revoked at the authorization server keeps working
 	// here (the revocation delay).
-	DefaultIntrospectionMaxAge = 60 * time.Second
-	// DefaultIntrospectionNegativeMaxAge is how long an "inactive" answer
+	defaultIntrospectionMaxAge = 60 * time.Second
+	// defaultIntrospectionNegativeMaxAge is how long an "inactive" answer
 	// (or any other refusal of the token) is reused.
-	DefaultIntrospectionNegativeMaxAge = 5 * time.Second
-	// DefaultIntrospectionCacheSize bounds the introspection cache of a Bearer.
-	DefaultIntrospectionCacheSize = 10_000
-	// DefaultIntrospectionConcurrency bounds the introspection requests one
+	defaultIntrospectionNegativeMaxAge = 5 * time.Second
+	// defaultIntrospectionCacheSize bounds the introspection cache of a Bearer.
+	defaultIntrospectionCacheSize = 10_000
+	// defaultIntrospectionConcurrency bounds the introspection requests one
 	// Bearer has in flight to one authorization server.
-	DefaultIntrospectionConcurrency = 32
+	defaultIntrospectionConcurrency = 32
 )
 
 // Client authentication methods for the introspection endpoint (RFC 7591 §2
@@ -84,19 +84,19 @@ type IntrospectionOptions struct {
 	Issuers []string
 	// MaxAge bounds how long an "active" answer is reused (never past the
 	// token's "exp"): the revocation delay. Zero means
-	// DefaultIntrospectionMaxAge (60 s); a negative value disables the reuse.
+	// 60 s; a negative value disables the reuse.
 	MaxAge time.Duration
 	// NegativeMaxAge bounds how long a refusal (inactive token, wrong
 	// issuer, malformed answer about the token) is reused. Zero means
-	// DefaultIntrospectionNegativeMaxAge (5 s); a negative value disables it.
+	// 5 s; a negative value disables it.
 	NegativeMaxAge time.Duration
 	// CacheSize bounds the number of answers kept (keyed by the token's
 	// SHA-256: the token itself is never stored). Zero means
-	// DefaultIntrospectionCacheSize; a negative value disables the cache.
+	// 10,000 answers; a negative value disables the cache.
 	CacheSize int
 	// MaxConcurrent bounds the introspection requests in flight to each
 	// server; more wait (at most the fetch timeout) for a free slot, then
-	// get 503. Zero means DefaultIntrospectionConcurrency.
+	// get 503. Zero means 32.
 	MaxConcurrent int
 	// MaxTokenSize bounds the length of a token sent to introspection;
 	// longer ones are refused without a request. Zero means

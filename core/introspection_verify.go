@@ -71,7 +71,7 @@ func newIntrospector(a *Auth, b *Bearer, v *introspectionVerifier, leeway time.D
 	seen := map[string]bool{}
 	slots := o.MaxConcurrent
 	if slots == 0 {
-		slots = DefaultIntrospectionConcurrency
+		slots = defaultIntrospectionConcurrency
 	}
 	in := &introspector{
 		clientID:     o.ClientID,
@@ -98,17 +98,17 @@ func newIntrospector(a *Auth, b *Bearer, v *introspectionVerifier, leeway time.D
 		in.targets = append(in.targets, &introspectionTarget{server: s, endpoint: o.Endpoints[iss], explicit: explicit, slots: make(chan struct{}, slots)})
 	}
 	if in.maxAge == 0 {
-		in.maxAge = DefaultIntrospectionMaxAge
+		in.maxAge = defaultIntrospectionMaxAge
 	}
 	if in.negAge == 0 {
-		in.negAge = DefaultIntrospectionNegativeMaxAge
+		in.negAge = defaultIntrospectionNegativeMaxAge
 	}
 	if in.maxTokenSize == 0 {
 		in.maxTokenSize = DefaultMaxTokenBytes
 	}
 	size := o.CacheSize
 	if size == 0 {
-		size = DefaultIntrospectionCacheSize
+		size = defaultIntrospectionCacheSize
 	}
 	if in.maxAge > 0 || in.negAge > 0 {
 		in.cache = newIntrospectionCache(size)
