@@ -127,7 +127,10 @@ func newFetcher(c *http.Client, timeout time.Duration, limit int64, allowInsecur
 	if limit <= 0 {
 		limit = DefaultMaxResponseBytes
 	}
-	return &fetcher{client: policy.policyClient(c), policy: policy, timeout: timeout, limit: limit}
+	client := policy.policyClient(c)
+	noRedirect := *client // shares the transport and its connections
+	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &fetcher{client: client, noRedirect: &noRedirect, policy: policy, timeout: timeout, limit: limit}
 }
 
 // discover fetches and decodes the metadata of issuer from its well-known

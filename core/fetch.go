@@ -27,10 +27,16 @@ const userAgent = "go-mcpauth (+https://github.com/go-mcpauth/mcpauth)"
 // no caching of its own. Every request to an authorization server goes
 // through one (discovery, JWKS; an introspection request must too).
 type fetcher struct {
-	client  *http.Client // policy.policyClient of the configured client
-	policy  urlPolicy
-	timeout time.Duration
-	limit   int64
+	client *http.Client // policy.policyClient of the configured client
+	// noRedirect is client that never follows a redirect, for requests that
+	// carry a token or credentials (the introspection POST): Go's client
+	// follows a 301, 302 or 303 with a GET and keeps the Authorization
+	// header on the same host, so following would send the credentials
+	// again to wherever the redirect points.
+	noRedirect *http.Client
+	policy     urlPolicy
+	timeout    time.Duration
+	limit      int64
 }
 
 // fetchResult is a successful response.
@@ -49,6 +55,9 @@ func (f *fetcher) send(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	req.Header.Set("User-Agent", userAgent)
+	if req.Method != http.MethodGet {
+		return f.noRedirect.Do(req)
+	}
 	return f.client.Do(req)
 }
 

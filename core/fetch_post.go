@@ -28,9 +28,9 @@ var errRedirected = errors.New("the endpoint answered with a redirect, which is 
 // limit, or errRedirected.
 //
 // The URL policy applies to endpoint (fetcher.send). Redirects are never
-// followed: the request has no GetBody, so the client returns a 307 or 308
-// as is, and a 301, 302 or 303 (which the client would follow with a GET,
-// without the form, through the policy) is refused once seen.
+// followed (fetcher.send uses the fetcher's noRedirect client for a POST):
+// any 3xx answer is refused as it is, so neither the token nor the client
+// credentials ever reach the redirect's target.
 func (f *fetcher) postForm(ctx context.Context, endpoint string, form url.Values, authorization string) (*postResult, error) {
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
@@ -49,7 +49,7 @@ func (f *fetcher) postForm(ctx context.Context, endpoint string, form url.Values
 		return nil, err
 	}
 	defer resp.Body.Close()
-	if resp.Request != nil && resp.Request.Method != http.MethodPost || resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
 		_, _ = io.CopyN(io.Discard, resp.Body, 4096)
 		return nil, errRedirected
 	}

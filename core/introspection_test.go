@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -345,6 +346,44 @@ func TestIntrospectionServerFailures(t *testing.T) {
 			}
 			if _, err := authenticate(b, "Bearer "+tok); err != nil {
 				t.Errorf("after recovery: %v", err)
+			}
+		})
+	}
+}
+
+// TestIntrospectionRedirectNotFollowed: a 301, 302, 303, 307 or 308 from
+// the introspection endpoint is refused as it is. Go's client would follow
+// a 301/302/303 with a GET and keep the Authorization header (the client
+// credentials) on the same host: the redirect's target must never be asked.
+func TestIntrospectionRedirectNotFollowed(t *testing.T) {
+	for _, status := range []int{301, 302, 303, 307, 308} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			iss := mcpauthtest.MustNewIssuer(t)
+			auth := introAuth(t, mcpauth.Config{Logger: quietLogger()}, iss)
+			b := introBearer(t, auth, mcpauth.IntrospectionOptions{}, mcpauth.BearerOptions{})
+			tok := iss.MustOpaqueToken(t, goodClaims())
+			var hops atomic.Int32
+			iss.SetFault(func(w http.ResponseWriter, r *http.Request) bool {
+				switch {
+				case strings.HasSuffix(r.URL.Path, "/introspect"):
+					http.Redirect(w, r, "/hop", status)
+					return true
+				case r.URL.Path == "/hop":
+					hops.Add(1)
+					if r.Header.Get("Authorization") != "" || r.URL.Query().Get("token") != "" {
+						t.Errorf("the redirect's target got the credentials or the token: %s %v", r.Method, r.Header)
+					}
+					w.WriteHeader(http.StatusNotFound)
+					return true
+				}
+				return false
+			})
+			_, err := authenticate(b, "Bearer "+tok)
+			if !errors.Is(err, mcpauth.CodeIntrospectionFailed) {
+				t.Fatalf("error %v, want introspection_failed", err)
+			}
+			if n := hops.Load(); n != 0 {
+				t.Errorf("the redirect was followed %d times", n)
 			}
 		})
 	}
