@@ -9,6 +9,7 @@ package mcpauth_test
 import (
 	"log"
 	"net/http"
+	"os"
 
 	mcpauth "github.com/go-mcpauth/mcpauth/core"
 )
@@ -110,6 +111,32 @@ func Example_okta() {
 	mountMCP(auth, bearer)
 }
 
+// Okta org authorization server: its tokens (JWT-shaped, for Okta's own APIs) checked at its introspection endpoint.
+func Example_oktaOrgIntrospection() {
+	auth, err := mcpauth.New(mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{{
+		Resource: "https://mcp.example.com/mcp",
+		AuthorizationServers: []mcpauth.AuthServer{
+			mcpauth.Discover("https://ORG.okta.com", mcpauth.OIDC), // the org server: no /oauth2/... path
+		},
+	}}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Introspection alone, not JWTOrIntrospection: these tokens look like JWTs but
+	// cannot be verified locally, and a JWS that fails is never introspected.
+	bearer, err := auth.BearerAuth(mcpauth.Introspection(mcpauth.IntrospectionOptions{
+		ClientID:     os.Getenv("OKTA_CLIENT_ID"), // a web or API Services app integration with a client secret
+		ClientSecret: os.Getenv("OKTA_CLIENT_SECRET"),
+	}), mcpauth.BearerOptions{
+		Resource: "https://mcp.example.com/mcp",
+		Audience: "https://ORG.okta.com", // the org server's aud: every token it issues has it
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	mountMCP(auth, bearer)
+}
+
 // Keycloak: an audience mapper puts the MCP server URL in aud; realm and client roles as grants.
 func Example_keycloak() {
 	auth, err := mcpauth.New(mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{{
@@ -123,6 +150,32 @@ func Example_keycloak() {
 	}
 	bearer, err := auth.BearerAuth(mcpauth.JWT(), mcpauth.BearerOptions{
 		Resource:       "https://mcp.example.com/mcp",
+		ScopeClaims:    []string{"scope", "realm_access.roles", "resource_access.mcp-server.roles"},
+		RequiredScopes: []string{"todo-admin"},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	mountMCP(auth, bearer)
+}
+
+// Keycloak lightweight access tokens (or immediate revocation): every token checked at Keycloak's introspection endpoint.
+func Example_keycloakIntrospection() {
+	auth, err := mcpauth.New(mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{{
+		Resource: "https://mcp.example.com/mcp",
+		AuthorizationServers: []mcpauth.AuthServer{
+			mcpauth.Discover("https://HOST/realms/REALM", mcpauth.OIDC), // publishes introspection_endpoint
+		},
+	}}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	bearer, err := auth.BearerAuth(mcpauth.Introspection(mcpauth.IntrospectionOptions{
+		ClientID:     "mcp-server", // a confidential client (Client authentication on)
+		ClientSecret: os.Getenv("KEYCLOAK_CLIENT_SECRET"),
+	}), mcpauth.BearerOptions{
+		Resource: "https://mcp.example.com/mcp",
+		// The claims of the introspection answer: mappers need "Add to token introspection".
 		ScopeClaims:    []string{"scope", "realm_access.roles", "resource_access.mcp-server.roles"},
 		RequiredScopes: []string{"todo-admin"},
 	})
@@ -187,6 +240,35 @@ func Example_zitadel() {
 		log.Fatal(err)
 	}
 	bearer, err := auth.BearerAuth(mcpauth.JWT(), mcpauth.BearerOptions{
+		Resource:       "https://mcp.example.com/mcp",
+		Audience:       "PROJECT_ID",
+		ScopeClaims:    []string{"urn:zitadel:iam:org:project:roles"},
+		RequiredScopes: []string{"todo.admin"},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	mountMCP(auth, bearer)
+}
+
+// ZITADEL opaque (Bearer) access tokens: introspected; JWT access tokens still verified locally.
+func Example_zitadelIntrospection() {
+	auth, err := mcpauth.New(mcpauth.Config{ProtectedResources: []mcpauth.ProtectedResource{{
+		Resource: "https://mcp.example.com/mcp",
+		AuthorizationServers: []mcpauth.AuthServer{
+			mcpauth.Discover("https://INSTANCE.zitadel.cloud", mcpauth.OIDC),
+		},
+	}}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	bearer, err := auth.BearerAuth(mcpauth.JWTOrIntrospection(
+		mcpauth.JWT(),
+		mcpauth.Introspection(mcpauth.IntrospectionOptions{
+			ClientID:     os.Getenv("ZITADEL_CLIENT_ID"), // an API application of the project, authentication method Basic
+			ClientSecret: os.Getenv("ZITADEL_CLIENT_SECRET"),
+		}),
+	), mcpauth.BearerOptions{
 		Resource:       "https://mcp.example.com/mcp",
 		Audience:       "PROJECT_ID",
 		ScopeClaims:    []string{"urn:zitadel:iam:org:project:roles"},
