@@ -187,24 +187,33 @@ func TestFetchFirstURLPolicy(t *testing.T) {
 }
 
 // send, the way any other request (an introspection POST) must go, applies
-// the same policy to its URL and to its redirects.
+// the policy to its URL, and never follows a redirect of a request other
+// than GET: the redirect comes back as it is, its target is never asked.
 func TestFetcherSendAppliesPolicy(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "http://169.254.169.254/introspect", http.StatusTemporaryRedirect)
 	}))
 	defer srv.Close()
 	f := newFetcher(nil, time.Second, 0, false)
-	for _, u := range []string{srv.URL + "/introspect", "http://as.example.com/introspect"} {
+	post := func(u string) (*http.Response, error) {
 		req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, u, strings.NewReader("token=x"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp, err := f.send(req)
+		return f.send(req)
+	}
+	if resp, err := post("http://as.example.com/introspect"); !isPolicyError(err) {
 		if err == nil {
 			resp.Body.Close()
 		}
-		if !isPolicyError(err) {
-			t.Fatalf("POST %s: got %v, want a refusal of the URL policy", u, err)
-		}
+		t.Fatalf("POST to a non-loopback http URL: got %v, want a refusal of the URL policy", err)
+	}
+	resp, err := post(srv.URL + "/introspect")
+	if err != nil {
+		t.Fatalf("POST answered with a redirect: %v, want the redirect itself", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTemporaryRedirect || resp.Request.URL.Host != strings.TrimPrefix(srv.URL, "http://") {
+		t.Fatalf("POST: status %d from %s, want the 307 of the first URL, not followed", resp.StatusCode, resp.Request.URL)
 	}
 }
