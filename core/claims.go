@@ -111,11 +111,22 @@ func authInfoFromClaims(claims map[string]any, token, issuer string, exp time.Ti
 		info.ClientID = s
 		break
 	}
+	if err := readScopesAndAudience(info, claims); err != nil {
+		return nil, err
+	}
+	return info, nil
+}
+
+// readScopesAndAudience sets info.Scopes from the first of scopeClaims
+// present (none: no scope, an empty list) and info.Audience from "aud" (a
+// string or an array of strings), for a JWT's claims and an introspection
+// answer alike.
+func readScopesAndAudience(info *AuthInfo, claims map[string]any) error {
 	var err error
 	for _, name := range scopeClaims {
 		if v, present := claims[name]; present {
 			if info.Scopes, err = scopeList(name, v); err != nil {
-				return nil, err
+				return err
 			}
 			break
 		}
@@ -125,10 +136,10 @@ func authInfoFromClaims(claims map[string]any, token, issuer string, exp time.Ti
 	}
 	if v, present := claims["aud"]; present {
 		if info.Audience, err = stringList("aud", v); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return info, nil
+	return nil
 }
 
 // scopeList reads a scope claim: a string of scope-tokens separated by

@@ -510,21 +510,8 @@ func introspectionAuthInfo(m map[string]any, issuer string, leeway time.Duration
 			*f.dst = s
 		}
 	}
-	for _, name := range scopeClaims {
-		if v, present := m[name]; present {
-			if info.Scopes, err = scopeList(name, v); err != nil {
-				return nil, time.Time{}, err
-			}
-			break
-		}
-	}
-	if info.Scopes == nil {
-		info.Scopes = []string{}
-	}
-	if v, present := m["aud"]; present {
-		if info.Audience, err = stringList("aud", v); err != nil {
-			return nil, time.Time{}, err
-		}
+	if err := readScopesAndAudience(info, m); err != nil {
+		return nil, time.Time{}, err
 	}
 	return info, exp, nil
 }
