@@ -43,7 +43,7 @@ func newConfig(opts []Option) config {
 }
 
 // AllowAnonymous lets requests that carry no AuthInfo reach the SDK handler
-// without a TokenInfo, for routes behind [mcpauth.Optional] or [mcpauth.Skip].
+// without a TokenInfo, for routes behind [mcpauth.Optional] or [mcpauth.Skipper].
 // The SDK then binds no user to the sessions such requests create, so any
 // later caller may use them.
 //

@@ -44,7 +44,7 @@ func newConfig(opts []Option) config {
 func defaultUserID(i *mcpauth.AuthInfo) string { return i.Issuer + "\x00" + i.Subject }
 
 // AllowAnonymous lets requests that carry no AuthInfo reach the mcp-go
-// handler, for routes behind [mcpauth.Optional] or [mcpauth.Skip]. Their
+// handler, for routes behind [mcpauth.Optional] or [mcpauth.Skipper]. Their
 // sessions are bound to "anonymous": an authenticated caller cannot use
 // them, nor an anonymous one an authenticated caller's session.
 //
