@@ -20,6 +20,8 @@ import (
 
 	"github.com/MicahParks/jwkset"
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/go-mcpauth/mcpauth/core/internal/jwkparse"
 )
 
 // FuzzExtractBearerToken: any header values give a token that is an RFC 6750
@@ -86,12 +88,12 @@ func FuzzParseJWKS(f *testing.F) {
 		if err := json.Unmarshal(bytes.TrimSpace(body), &set); err != nil {
 			t.Fatalf("accepted a body encoding/json refuses: %v", err)
 		}
-		if examined := min(len(set.Keys), maxJWKSKeys+1); len(keys)+len(skipped) != examined {
+		if examined := min(len(set.Keys), jwkparse.MaxKeys+1); len(keys)+len(skipped) != examined {
 			t.Fatalf("%d JWKs: %d usable + %d skipped", len(set.Keys), len(keys), len(skipped))
 		}
 		last := -1
 		for _, s := range skipped {
-			if s.err == nil || s.index <= last || s.index > maxJWKSKeys {
+			if s.err == nil || s.index <= last || s.index > jwkparse.MaxKeys {
 				t.Fatalf("skipped %+v after index %d", s, last)
 			}
 			last = s.index
@@ -99,14 +101,14 @@ func FuzzParseJWKS(f *testing.F) {
 		for _, k := range keys {
 			switch pub := k.key.(type) {
 			case *rsa.PublicKey:
-				if bits := pub.N.BitLen(); bits < minRSABits || bits > maxRSABits {
+				if bits := pub.N.BitLen(); bits < jwkparse.MinRSABits || bits > jwkparse.MaxRSABits {
 					t.Fatalf("RSA key of %d bits kept", bits)
 				}
 			case *ecdsa.PublicKey, ed25519.PublicKey:
 			default:
 				t.Fatalf("key of type %T kept", k.key)
 			}
-			if k.alg != "" && !keyFitsAlgorithm(k.key, k.alg) {
+			if k.alg != "" && !jwkparse.KeyFitsAlgorithm(k.key, k.alg) {
 				t.Fatalf("key kept with alg %q that does not fit %T", k.alg, k.key)
 			}
 			if !k.sameKey(k) {

@@ -6,14 +6,6 @@ import (
 	"github.com/go-mcpauth/mcpauth/core/internal/jwkparse"
 )
 
-// The bounds on a JWK Set (see package internal/jwkparse): RSA keys of 2048
-// to 8192 bits, at most 100 JWKs examined.
-const (
-	minRSABits  = jwkparse.MinRSABits
-	maxRSABits  = jwkparse.MaxRSABits
-	maxJWKSKeys = jwkparse.MaxKeys
-)
-
 // publicKey is one usable verification key of an issuer's JWKS.
 type publicKey struct {
 	id  uint64 // identity of the key material, kept across refreshes
@@ -53,10 +45,4 @@ func parseJWKS(body []byte) ([]publicKey, []skippedKey, error) {
 		left = append(left, skippedKey{index: s.Index, kid: s.KID, err: s.Err})
 	}
 	return out, left, nil
-}
-
-// keyFitsAlgorithm reports whether key can verify signatures of alg
-// (RFC 7518 §3, RFC 8037 §3.1).
-func keyFitsAlgorithm(key any, alg string) bool {
-	return jwkparse.KeyFitsAlgorithm(key, alg)
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/go-mcpauth/mcpauth/core/internal/jwkparse"
 )
 
 // Key-cache defaults: [Config.KeyRefreshInterval] and
@@ -54,7 +56,7 @@ func (s *keySnapshot) match(kid, alg string, buf []publicKey) []publicKey {
 		if k.alg != "" && k.alg != alg {
 			continue
 		}
-		if !keyFitsAlgorithm(k.key, alg) {
+		if !jwkparse.KeyFitsAlgorithm(k.key, alg) {
 			continue
 		}
 		out = append(out, k)

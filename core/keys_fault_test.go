@@ -33,6 +33,8 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/go-mcpauth/mcpauth/core/mcpauthtest"
+
+	"github.com/go-mcpauth/mcpauth/core/internal/jwkparse"
 )
 
 const faultResource = "https://api.example.com/mcp"
@@ -743,7 +745,7 @@ func TestFaultPoisonedJWKS(t *testing.T) {
 		e := newFaultEnv(t, iss, func(c *Config, _ *BearerOptions) { c.Logger = logs.Logger() })
 		checkGood(t, e)
 		sk := e.obs.skippedEvents()
-		if len(sk) != maxJWKSKeys-len(good.Keys)+1 || sk[len(sk)-1].Index != maxJWKSKeys || !strings.Contains(sk[len(sk)-1].Err.Error(), "ignored") {
+		if len(sk) != jwkparse.MaxKeys-len(good.Keys)+1 || sk[len(sk)-1].Index != jwkparse.MaxKeys || !strings.Contains(sk[len(sk)-1].Err.Error(), "ignored") {
 			t.Fatalf("%d skipped events, last %+v", len(sk), sk[len(sk)-1])
 		}
 		if n := strings.Count(logs.String(), "skipping unusable JWK"); n != len(sk) {

@@ -23,46 +23,47 @@ import (
 	"github.com/MicahParks/jwkset"
 )
 
-// minRSABits is the smallest RSA modulus accepted in a JWKS (RFC 7518 §3.3
-// requires 2048 bits for RS*/PS*). maxRSABits is the largest: the cost of a
+// MinRSABits is the smallest RSA modulus accepted in a JWKS (RFC 7518 §3.3
+// requires 2048 bits for RS*/PS*). MaxRSABits is the largest: the cost of a
 // verification grows with the square of the modulus (a 65,536-bit key takes
 // about 0.4 s, and a 1 MiB JWKS could hold a key a hundred times larger),
 // and no authorization server uses more than 4096 bits; 8192 is also the
 // limit crypto/tls applies since CVE-2023-29409.
 const (
-	minRSABits = 2048
-	maxRSABits = 8192
+	MinRSABits = 2048
+	MaxRSABits = 8192
 )
 
-// maxJWKSKeys bounds how many JWKs of one JWK Set are examined (each one
-// parsed, and reported if unusable): the JWKs after the first maxJWKSKeys
+// MaxKeys bounds how many JWKs of one JWK Set are examined (each one
+// parsed, and reported if unusable): the JWKs after the first MaxKeys
 // are left out together and reported once, so that a hostile or broken
 // authorization server cannot make a refresh parse and log thousands of keys.
-const maxJWKSKeys = 100
+const MaxKeys = 100
 
-// publicKey is one usable verification key of a JWKS.
-type publicKey struct {
-	kid string
-	alg string // the JWK "alg"; empty when the JWK does not restrict it
-	key any    // *rsa.PublicKey, *ecdsa.PublicKey or ed25519.PublicKey
+// Key is one usable verification key of a JWK Set.
+type Key struct {
+	KID string // the JWK "kid", if any
+	Alg string // the JWK "alg"; empty when the JWK does not restrict it
+	Key any    // *rsa.PublicKey, *ecdsa.PublicKey or ed25519.PublicKey
 }
 
-// skippedKey records a JWK that was left out of the key set, and why.
-type skippedKey struct {
-	index int
-	kid   string
-	err   error
+// Skipped is a JWK left out of the keys, and why.
+type Skipped struct {
+	Index int    // position in the "keys" array
+	KID   string // its "kid", if any
+	Err   error
 }
 
-// parseJWKS decodes a JWK Set (RFC 7517 §5) into its usable verification keys.
+// ParseSet decodes a JWK Set (RFC 7517 §5) into its usable verification keys
+// and the JWKs it leaves out.
 // Each JWK is parsed and validated on its own with jwkset; one that cannot be
 // used (unknown or symmetric kty, Ed448, an x5t that does not match its
 // certificate, missing members, an RSA key under 2048 or over 8192 bits, a
 // "use" other than "sig", "key_ops" without "verify") is skipped and
 // reported, never fatal to the rest: RFC 7517 §5 says to ignore JWKs one
-// does not understand. Only the first maxJWKSKeys JWKs are examined. Only a
+// does not understand. Only the first MaxKeys JWKs are examined. Only a
 // body that is not a JWK Set is an error.
-func parseJWKS(body []byte) ([]publicKey, []skippedKey, error) {
+func ParseSet(body []byte) ([]Key, []Skipped, error) {
 	var set struct {
 		Keys []json.RawMessage `json:"keys"`
 	}
@@ -76,16 +77,16 @@ func parseJWKS(body []byte) ([]publicKey, []skippedKey, error) {
 	if set.Keys == nil {
 		return nil, nil, errors.New("expected a JSON object with a \"keys\" array")
 	}
-	var keys []publicKey
-	var skipped []skippedKey
+	var keys []Key
+	var skipped []Skipped
 	for i, raw := range set.Keys {
-		if i == maxJWKSKeys {
-			skipped = append(skipped, skippedKey{index: i, err: fmt.Errorf("the set has %d JWKs: the %d after the first %d are ignored", len(set.Keys), len(set.Keys)-maxJWKSKeys, maxJWKSKeys)})
+		if i == MaxKeys {
+			skipped = append(skipped, Skipped{Index: i, Err: fmt.Errorf("the set has %d JWKs: the %d after the first %d are ignored", len(set.Keys), len(set.Keys)-MaxKeys, MaxKeys)})
 			break
 		}
 		k, err := parseJWK(raw)
 		if err != nil {
-			skipped = append(skipped, skippedKey{index: i, kid: k.kid, err: err})
+			skipped = append(skipped, Skipped{Index: i, KID: k.KID, Err: err})
 			continue
 		}
 		keys = append(keys, k)
@@ -95,7 +96,7 @@ func parseJWKS(body []byte) ([]publicKey, []skippedKey, error) {
 
 // parseJWK turns one JWK into a verification key. The returned kid is set
 // even on error, for reporting.
-func parseJWK(raw json.RawMessage) (publicKey, error) {
+func parseJWK(raw json.RawMessage) (Key, error) {
 	var head struct {
 		KTY    string   `json:"kty"`
 		KID    string   `json:"kid"`
@@ -104,9 +105,9 @@ func parseJWK(raw json.RawMessage) (publicKey, error) {
 		Alg    string   `json:"alg"`
 	}
 	if err := json.Unmarshal(raw, &head); err != nil {
-		return publicKey{}, fmt.Errorf("not a JSON object: %w", err)
+		return Key{}, fmt.Errorf("not a JSON object: %w", err)
 	}
-	k := publicKey{kid: head.KID, alg: head.Alg}
+	k := Key{KID: head.KID, Alg: head.Alg}
 	switch head.KTY {
 	case "RSA", "EC", "OKP":
 	case "oct":
@@ -131,29 +132,29 @@ func parseJWK(raw json.RawMessage) (publicKey, error) {
 	}
 	switch pub := jwk.Key().(type) {
 	case *rsa.PublicKey:
-		if bits := pub.N.BitLen(); bits < minRSABits || bits > maxRSABits {
-			return k, fmt.Errorf("RSA key of %d bits: %d to %d required", bits, minRSABits, maxRSABits)
+		if bits := pub.N.BitLen(); bits < MinRSABits || bits > MaxRSABits {
+			return k, fmt.Errorf("RSA key of %d bits: %d to %d required", bits, MinRSABits, MaxRSABits)
 		}
-		k.key = pub
+		k.Key = pub
 	case *ecdsa.PublicKey:
-		k.key = pub
+		k.Key = pub
 	case ed25519.PublicKey:
 		if err := checkEd25519PublicKey(pub); err != nil {
 			return k, err
 		}
-		k.key = pub
+		k.Key = pub
 	default:
 		return k, fmt.Errorf("unsupported key material %T", pub)
 	}
-	if k.alg != "" && !keyFitsAlgorithm(k.key, k.alg) {
-		return k, fmt.Errorf("the JWK's alg %q does not fit its key type", k.alg)
+	if k.Alg != "" && !KeyFitsAlgorithm(k.Key, k.Alg) {
+		return k, fmt.Errorf("the JWK's alg %q does not fit its key type", k.Alg)
 	}
 	return k, nil
 }
 
-// keyFitsAlgorithm reports whether key can verify signatures of alg
+// KeyFitsAlgorithm reports whether key can verify signatures of alg
 // (RFC 7518 §3, RFC 8037 §3.1).
-func keyFitsAlgorithm(key any, alg string) bool {
+func KeyFitsAlgorithm(key any, alg string) bool {
 	switch pub := key.(type) {
 	case *rsa.PublicKey:
 		switch alg {
@@ -188,50 +189,4 @@ var Algorithms = []string{
 // knownAlgorithm reports whether alg is one of Algorithms.
 func knownAlgorithm(alg string) bool {
 	return slices.Contains(Algorithms, alg)
-}
-
-// Bounds applied to a JWK Set; see the unexported constants.
-const (
-	MinRSABits = minRSABits
-	MaxRSABits = maxRSABits
-	MaxKeys    = maxJWKSKeys
-)
-
-// Key is one usable verification key of a JWK Set.
-type Key struct {
-	KID string // the JWK "kid", if any
-	Alg string // the JWK "alg"; empty when the JWK does not restrict it
-	Key any    // *rsa.PublicKey, *ecdsa.PublicKey or ed25519.PublicKey
-}
-
-// Skipped is a JWK left out of the keys, and why.
-type Skipped struct {
-	Index int    // position in the "keys" array
-	KID   string // its "kid", if any
-	Err   error
-}
-
-// ParseSet decodes a JWK Set into its usable verification keys and the JWKs
-// it leaves out (see parseJWKS for the rules). Only a body that is not a JWK
-// Set is an error.
-func ParseSet(body []byte) ([]Key, []Skipped, error) {
-	keys, skipped, err := parseJWKS(body)
-	if err != nil {
-		return nil, nil, err
-	}
-	var out []Key
-	for _, k := range keys {
-		out = append(out, Key{KID: k.kid, Alg: k.alg, Key: k.key})
-	}
-	var left []Skipped
-	for _, s := range skipped {
-		left = append(left, Skipped{Index: s.index, KID: s.kid, Err: s.err})
-	}
-	return out, left, nil
-}
-
-// KeyFitsAlgorithm reports whether key can verify signatures of alg
-// (RFC 7518 §3, RFC 8037 §3.1).
-func KeyFitsAlgorithm(key any, alg string) bool {
-	return keyFitsAlgorithm(key, alg)
 }
